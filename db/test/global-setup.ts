@@ -1,0 +1,27 @@
+// One real PostgreSQL for the whole test run: a fresh embedded cluster (or DATABASE_URL
+// when set), migrated, with the restricted app role. Tests connect as that role.
+import fs from "node:fs";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { prepareDatabase, type DatabaseUrls } from "../setup.ts";
+
+let db: DatabaseUrls | undefined;
+
+export async function setup(project: TestProject) {
+  const dataDir = path.join(".data", "pg-test");
+  if (!process.env.DATABASE_URL) fs.rmSync(dataDir, { recursive: true, force: true });
+  db = await prepareDatabase({ dataDir, fast: true, log: () => undefined, env: { ...process.env, EMBEDDED_PG_PORT: "0" } });
+  project.provide("ownerUrl", db.ownerUrl);
+  project.provide("appUrl", db.appUrl);
+}
+
+export async function teardown() {
+  await db?.embedded?.stop();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    ownerUrl: string;
+    appUrl: string;
+  }
+}

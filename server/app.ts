@@ -1,0 +1,120 @@
+// The HTTP layer: request id, CSP nonce, security headers, CSRF cookie, JSON logs, health
+// endpoints, static files, then Remix. Tenant resolution happens inside Remix's wrapper.
+import crypto from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { parse as parseCookies } from "cookie";
+import type { Logger } from "../app/core/http/context.ts";
+
+export function jsonLogger(base: Record<string, unknown> = {}): Logger {
+  const write = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
+    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields });
+    (level === "error" ? process.stderr : process.stdout).write(line + "\n");
+  };
+  return { info: write("info"), warn: write("warn"), error: write("error") };
+}
+
+const CSRF_COOKIE = "communa_csrf";
+
+export async function loadBuild(buildPath = path.resolve("build/index.js")): Promise<ServerBuild> {
+  return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+}
+
+export function createApp(options: { build: ServerBuild; production: boolean; quietLogs?: boolean }) {
+  const { build, production } = options;
+  process.env.COMMUNA_BUILD_ID ??= build.assets.version;
+  const app = express();
+  app.disable("x-powered-by");
+  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+
+  app.use((req, res, next) => {
+    const requestId = (req.get("x-request-id") ?? "").match(/^[\w-]{8,64}$/)?.[0] ?? crypto.randomUUID();
+    const nonce = crypto.randomBytes(16).toString("base64");
+    res.locals.requestId = requestId;
+    res.locals.nonce = nonce;
+    res.setHeader("X-Request-Id", requestId);
+    res.setHeader(
+      "Content-Security-Policy",
+      [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${nonce}'`,
+        `style-src 'self' 'nonce-${nonce}'`,
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "child-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ].join("; "),
+    );
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.setHeader("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    if (production) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      if (options.quietLogs && res.statusCode < 500) return;
+      jsonLogger().info("request", {
+        requestId,
+        method: req.method,
+        host: req.hostname,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+      });
+    });
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      const entry = build.entry.module as unknown as { checkReadiness?: () => Promise<boolean> };
+      await entry.checkReadiness?.();
+      res.json({ status: "ready" });
+    } catch (error) {
+      res.status(503).json({ status: "unavailable", error: String(error) });
+    }
+  });
+
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+
+  // The CSRF seed cookie: set once per browser, bound into every form token.
+  app.use((req, res, next) => {
+    const cookies = parseCookies(req.headers.cookie ?? "");
+    let seed = cookies[CSRF_COOKIE];
+    if (!seed || !/^[A-Za-z0-9_-]{32}$/.test(seed)) {
+      seed = crypto.randomBytes(24).toString("base64url");
+      res.append("Set-Cookie", `${CSRF_COOKIE}=${seed}; Path=/; HttpOnly; SameSite=Lax${production ? "; Secure" : ""}`);
+    }
+    res.locals.csrfSeed = seed;
+    next();
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: production ? "production" : "development",
+      getLoadContext: (req, res) => ({
+        requestId: res.locals.requestId,
+        nonce: res.locals.nonce,
+        csrfSeed: res.locals.csrfSeed,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "",
+        log: jsonLogger({ requestId: res.locals.requestId }),
+      }),
+    }),
+  );
+  return app;
+}
