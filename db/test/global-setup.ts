@@ -6,10 +6,10 @@ import type { TestProject } from "vitest/node";
 import { prepareDatabase, type DatabaseUrls } from "../setup.ts";
 
 let db: DatabaseUrls | undefined;
+// One cluster per run, so that several runs on one machine never share a data directory.
+const dataDir = path.join(".data", `pg-test-${process.pid}`);
 
 export async function setup(project: TestProject) {
-  const dataDir = path.join(".data", "pg-test");
-  if (!process.env.DATABASE_URL) fs.rmSync(dataDir, { recursive: true, force: true });
   db = await prepareDatabase({ dataDir, fast: true, log: () => undefined, env: { ...process.env, EMBEDDED_PG_PORT: "0" } });
   project.provide("ownerUrl", db.ownerUrl);
   project.provide("appUrl", db.appUrl);
@@ -17,6 +17,10 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   await db?.embedded?.stop();
+  if (db?.embedded) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(dataDir + ".superuser-password", { force: true });
+  }
 }
 
 declare module "vitest" {
