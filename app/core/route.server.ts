@@ -126,12 +126,22 @@ async function run<T>(
   return result;
 }
 
+/**
+ * Marks a loader/action as produced by one of the request wrappers; a test walks every route
+ * module and fails on any loader or action without the mark.
+ */
+export const WRAPPED = Symbol.for("communa.route-wrapper");
+export function markWrapped<F extends (...args: never[]) => unknown>(fn: F, kind: string): F {
+  Object.defineProperty(fn, WRAPPED, { value: kind });
+  return fn;
+}
+
 export function tenantLoader<T>(fn: (ctx: RouteContext) => Promise<T>, options: RouteOptions = {}) {
-  return (args: LoaderFunctionArgs) => run(args, options, null, fn);
+  return markWrapped((args: LoaderFunctionArgs) => run(args, options, null, fn), "tenant");
 }
 
 export function tenantAction<T>(fn: (ctx: ActionContext) => Promise<T>, options: RouteOptions = {}) {
-  return async (args: ActionFunctionArgs) => {
+  return markWrapped(async (args: ActionFunctionArgs) => {
     const { request, context } = args;
     const origin = request.headers.get("origin");
     if (origin && origin !== "null" && new URL(origin).host !== request.headers.get("host")) {
@@ -140,7 +150,7 @@ export function tenantAction<T>(fn: (ctx: ActionContext) => Promise<T>, options:
     const form = await readForm(request);
     if (!isValidCsrf(context.csrfSeed, form.get(CSRF_FIELD))) throw errorResponse(403, "csrf");
     return run(args, options, form, fn as (ctx: RouteContext & { form: FormData }) => Promise<T>);
-  };
+  }, "tenant");
 }
 
 async function readForm(request: Request): Promise<FormData> {
