@@ -27,5 +27,8 @@ export const demoInitiativeSchema = z.object({
   website: z.string().url().optional(),
   contactEmail: z.string().email().optional(),
   contactPublic: z.boolean().default(false),
+  layers: z.array(z.string()).default([]),
+  stage: z.string().optional(),
+  schedule: z.string().optional(),
 });
 export const demoDirectorySchema = z.object({ initiatives: z.array(demoInitiativeSchema) });

@@ -6,7 +6,7 @@ import "./tables";
 export async function listPublishedInitiatives(tx: Tx) {
   return tx
     .selectFrom("directory_initiatives")
-    .select(["id", "name", "kind", "description", "address", "neighbourhood", "website", "is_demo", "confirmed_at"])
+    .select(["id", "name", "kind", "description", "address", "neighbourhood", "links", "is_demo", "confirmed_at"])
     .where("status", "=", "published")
     .orderBy("name")
     .execute();
@@ -27,9 +27,12 @@ export async function seedDemoInitiatives(tx: Tx, tenantId: string, data: unknow
         neighbourhood: i.neighbourhood ?? null,
         latitude: i.latitude ?? null,
         longitude: i.longitude ?? null,
-        website: i.website ?? null,
+        links: i.website ? [i.website] : [],
         contact_email: i.contactEmail ?? null,
         contact_public: i.contactPublic,
+        layers: i.layers,
+        stage: i.stage ?? null,
+        schedule: i.schedule ?? null,
         status: "published",
         is_demo: true,
       })

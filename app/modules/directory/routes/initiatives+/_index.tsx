@@ -43,13 +43,13 @@ export default function InitiativesList() {
                   {i.neighbourhood ? ` (${i.neighbourhood})` : ""}
                 </p>
               ) : null}
-              {i.website ? (
-                <p>
-                  <a href={i.website} rel="noopener noreferrer">
+              {i.links.map((href) => (
+                <p key={href}>
+                  <a href={href} rel="noopener noreferrer">
                     {t("list.website", { name: i.name })}
                   </a>
                 </p>
-              ) : null}
+              ))}
               <p>
                 <small>{t("list.confirmed", { date: formatDate(i.confirmed_at, timeZone) })}</small>
               </p>
