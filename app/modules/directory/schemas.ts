@@ -1,24 +1,13 @@
 import { z } from "zod";
 
-export const INITIATIVE_KINDS = [
-  "buying_group",
-  "cooperative_supermarket",
-  "amap",
-  "repair_cafe",
-  "give_box",
-  "shared_garden",
-  "tool_library",
-] as const;
-
 export const directorySettingsSchema = z.object({
   /** Months after which managers are asked to confirm their listing is still accurate. */
   freshnessMonths: z.number().int().min(1).max(36).default(6),
-  kinds: z.array(z.string().regex(/^[a-z_]+$/)).min(1).default([...INITIATIVE_KINDS]),
-});
+}).strict();
 
 export const demoInitiativeSchema = z.object({
   name: z.string().min(2).max(150),
-  kind: z.enum(INITIATIVE_KINDS),
+  kind: z.string().regex(/^[a-z][a-z0-9_]*$/),
   description: z.string().default(""),
   address: z.string().default(""),
   neighbourhood: z.string().optional(),
