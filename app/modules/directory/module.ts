@@ -1,8 +1,14 @@
 import { countEvents } from "~/core/events.server";
 import { defineModule } from "~/core/modules/types";
 import { seedDemoInitiatives } from "./data/initiatives.server";
-import en from "./locales/en.json";
-import fr from "./locales/fr.json";
+import enCore from "./locales/en/core.json";
+import enModeration from "./locales/en/moderation.json";
+import enOpenData from "./locales/en/opendata.json";
+import enPublic from "./locales/en/public.json";
+import frCore from "./locales/fr/core.json";
+import frModeration from "./locales/fr/moderation.json";
+import frOpenData from "./locales/fr/opendata.json";
+import frPublic from "./locales/fr/public.json";
 import { directoryActions, directoryDefaultRules, directorySubjects } from "./permissions";
 import { directorySettingsSchema } from "./schemas";
 
@@ -22,5 +28,9 @@ export default defineModule({
     },
   ],
   seedDemo: seedDemoInitiatives,
-  locales: { fr, en },
+  // One file per area of the module, merged into the module's namespace (top-level keys must not clash).
+  locales: {
+    fr: { ...frCore, ...frPublic, ...frOpenData, ...frModeration },
+    en: { ...enCore, ...enPublic, ...enOpenData, ...enModeration },
+  },
 });
