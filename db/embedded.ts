@@ -43,22 +43,43 @@ function isPostgresProcess(pid: number): boolean {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * A parent killed with SIGKILL leaves its postgres running (or a stale pid file behind).
- * Stop such an orphan cleanly, or drop a pid file whose process is gone, so that the next
- * start succeeds instead of failing on `postmaster.pid`.
+ * Who started the cluster: the pid of the Node process, written beside the data directory.
+ * A cluster whose starter is still alive is shared (a CLI run while `npm start` is up);
+ * one whose starter died (SIGKILL) is an orphan to stop before starting afresh.
  */
-async function clearStalePostmaster(dataDir: string, log: (m: string) => void) {
+const ownerFile = (dataDir: string) => dataDir + ".owner-pid";
+
+type RunningCluster = { port: number };
+
+async function adoptOrClearRunning(dataDir: string, log: (m: string) => void): Promise<RunningCluster | null> {
   const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
   if (pid > 0 && isPostgresProcess(pid)) {
+    const owner = fs.existsSync(ownerFile(dataDir)) ? Number(fs.readFileSync(ownerFile(dataDir), "utf8")) : 0;
+    if (owner > 0 && owner !== process.pid && isAlive(owner) && port > 0) {
+      log(`embedded postgres: using the cluster already started by process ${owner} (port ${port})`);
+      return { port };
+    }
     log(`embedded postgres: stopping orphaned server (pid ${pid})`);
     process.kill(pid, "SIGINT");
     for (let i = 0; i < 200 && isPostgresProcess(pid); i++) await new Promise((r) => setTimeout(r, 50));
     if (isPostgresProcess(pid)) throw new Error(`An orphaned PostgreSQL (pid ${pid}) holds ${dataDir} and did not stop.`);
   }
   fs.rmSync(pidFile, { force: true });
+  return null;
 }
 
 function assertTraversable(dir: string) {
@@ -124,7 +145,15 @@ export async function startEmbeddedPostgres(options: {
     log(`embedded postgres: initialising a new cluster in ${dataDir}`);
     await pg.initialise();
   } else {
-    await clearStalePostmaster(dataDir, log);
+    const running = await adoptOrClearRunning(dataDir, log);
+    if (running) {
+      return {
+        superuserUrl: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${running.port}/postgres`,
+        port: running.port,
+        // Not ours to stop: the process that started it still uses it.
+        stop: async () => undefined,
+      };
+    }
   }
   try {
     await pg.start();
@@ -132,9 +161,13 @@ export async function startEmbeddedPostgres(options: {
     // start() rejects with `undefined` on failures such as a port clash: show the server's words.
     throw new Error(`embedded postgres failed to start on port ${port}:\n${pgLog.slice(-20).join("")}${error ? `\n${String(error)}` : ""}`);
   }
+  fs.writeFileSync(ownerFile(dataDir), String(process.pid));
   return {
     superuserUrl: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await pg.stop();
+      fs.rmSync(ownerFile(dataDir), { force: true });
+    },
   };
 }

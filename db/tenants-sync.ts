@@ -15,7 +15,9 @@ import {
   type TenantDefinition,
 } from "../app/core/tenant/definition.ts";
 import { getModule } from "../app/core/modules/registry.server.ts";
-import { BUILTIN_ROLES } from "../app/core/modules/types.ts";
+import { BUILTIN_ROLES, type BuiltinRole } from "../app/core/modules/types.ts";
+import frRoles from "../app/core/locales/fr/roles.json" with { type: "json" };
+import enRoles from "../app/core/locales/en/roles.json" with { type: "json" };
 import { contrastRatio, AA_NORMAL } from "../app/core/ui/contrast.ts";
 import { hashPassword } from "../app/core/auth/password.server.ts";
 import type { DB } from "../app/core/db/schema.ts";
@@ -40,11 +42,41 @@ export function communeFacts(inseeCode: string): CommuneFacts | null {
     officialName: c.nom,
     type: c.type,
     population: typeof c.population === "number" ? c.population : null,
-    postalCodes: c.codesPostaux ?? parent?.codesPostaux ?? [],
+    // An associated or delegated commune has no postcode of its own in the dataset, and its
+    // parent's list covers the whole parent town (Lille has five): claim none rather than
+    // mislead. The definition's `postalCodes` says which of the parent's codes apply.
+    postalCodes: c.chefLieu ? [] : (c.codesPostaux ?? []),
     departement: c.departement ?? null,
     chefLieu: c.chefLieu ?? null,
     parentName: parent?.nom ?? null,
   };
+}
+
+/**
+ * The postcodes to show: the definition's own list when it has one, else the dataset's. A
+ * declared code must be one the dataset knows for the commune, or for its parent when the
+ * commune is associated with another (a typo would otherwise be published as fact).
+ */
+export function resolvePostalCodes(commune: CommuneFacts, declared: string[] | undefined): { codes: string[] } | { problem: string } {
+  if (!declared) return { codes: commune.postalCodes };
+  if (commune.chefLieu) {
+    const parent = communeFacts(commune.chefLieu);
+    const known = parent?.postalCodes ?? [];
+    const unknown = declared.filter((code) => !known.includes(code));
+    if (unknown.length) {
+      return {
+        problem: `${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not among the postcodes of ${parent?.officialName ?? commune.chefLieu} (${known.join(", ") || "none in the dataset"}), the commune ${commune.officialName} is associated with`,
+      };
+    }
+    return { codes: declared };
+  }
+  // A current commune the dataset lists without postcodes cannot be checked: trust the file.
+  if (commune.postalCodes.length === 0) return { codes: declared };
+  const unknown = declared.filter((code) => !commune.postalCodes.includes(code));
+  if (unknown.length) {
+    return { problem: `${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not among the postcodes of ${commune.officialName} in the dataset (${commune.postalCodes.join(", ")})` };
+  }
+  return { codes: declared };
 }
 
 const LOGO_TYPES: Record<string, string> = { ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp" };
@@ -53,12 +85,12 @@ const MAX_LOGO_BYTES = 256 * 1024;
 const demoSchema = z
   .object({
     password: z.string().min(10),
-    organisations: z.array(z.object({ name: z.string().min(1), kind: z.string().min(1) })).default([]),
+    organisations: z.array(z.object({ name: z.string().min(1).max(200), kind: z.string().min(1) })).default([]),
     accounts: z
       .array(
         z.object({
-          email: z.string().email(),
-          displayName: z.string().min(1),
+          email: z.string().email().max(254),
+          displayName: z.string().min(1).max(100),
           roles: z.array(z.object({ role: z.enum(BUILTIN_ROLES), organisation: z.string().optional() })).min(1),
         }),
       )
@@ -111,11 +143,18 @@ export function loadTenantFolder(dir = "tenants"): LoadedTenant[] {
     const definition = parsed.data;
     const commune = communeFacts(definition.inseeCode);
     if (!commune) problems.push(`${file}: inseeCode: no commune with INSEE code ${definition.inseeCode} in the administrative dataset`);
-    if (contrastRatio(definition.theme.primary, "#ffffff") < AA_NORMAL) {
-      problems.push(`${file}: theme.primary: white text on ${definition.theme.primary} has contrast ${contrastRatio(definition.theme.primary, "#ffffff").toFixed(2)}:1, below the 4.5:1 that WCAG AA requires`);
+    let postalCodes: string[] = [];
+    if (commune) {
+      const resolved = resolvePostalCodes(commune, definition.postalCodes);
+      if ("problem" in resolved) problems.push(`${file}: postalCodes: ${resolved.problem}`);
+      else postalCodes = resolved.codes;
     }
-    if (contrastRatio(definition.theme.accent, "#ffffff") < AA_NORMAL) {
-      problems.push(`${file}: theme.accent: contrast with white is below 4.5:1 (WCAG AA)`);
+    for (const key of ["primary", "accent"] as const) {
+      const colour = definition.theme[key];
+      const ratio = contrastRatio(colour, "#ffffff");
+      if (ratio < AA_NORMAL) {
+        problems.push(`${file}: theme.${key}: white text on ${colour} has contrast ${ratio.toFixed(2)}:1, below the ${AA_NORMAL}:1 that WCAG AA requires`);
+      }
     }
     const moduleSettings: LoadedTenant["moduleSettings"] = {};
     for (const [id, config] of Object.entries(definition.modules)) {
@@ -160,7 +199,7 @@ export function loadTenantFolder(dir = "tenants"): LoadedTenant[] {
       }
     }
     if (problems.length > before || !commune) continue;
-    loaded.push({ slug, file, definition, stored: { ...definition, commune, hasLogo: !!logo }, moduleSettings, logo, demo });
+    loaded.push({ slug, file, definition, stored: { ...definition, commune: { ...commune, postalCodes }, hasLogo: !!logo }, moduleSettings, logo, demo });
   }
   const hostOwners = new Map<string, string>();
   for (const t of loaded) {
@@ -174,7 +213,8 @@ export function loadTenantFolder(dir = "tenants"): LoadedTenant[] {
   return loaded;
 }
 
-function ownerDb(ownerUrl: string) {
+/** The owner role, for command-line tools: FORCEd RLS applies to it unless it is a superuser. */
+export function ownerDb(ownerUrl: string) {
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ownerUrl, max: 2 }) }) });
 }
 
@@ -188,14 +228,10 @@ export async function tenantCount(ownerUrl: string): Promise<number> {
   }
 }
 
-const ROLE_LABELS: Record<string, { fr: string; en: string }> = {
-  resident: { fr: "Habitant·e", en: "Resident" },
-  association_member: { fr: "Membre d'association", en: "Association member" },
-  association_manager: { fr: "Responsable d'association", en: "Association manager" },
-  repairer: { fr: "Réparateur·rice", en: "Repairer" },
-  staff: { fr: "Agent·e de la ville", en: "City staff" },
-  elected: { fr: "Élu·e", en: "Elected official" },
-};
+// Stored with each tenant's roles so that custom roles, added later, carry their own labels.
+const ROLE_LABELS = Object.fromEntries(
+  BUILTIN_ROLES.map((key) => [key, { fr: frRoles.labels[key], en: enRoles.labels[key] }]),
+) as Record<BuiltinRole, { fr: string; en: string }>;
 
 export async function syncTenants(options: { ownerUrl: string; dir?: string; log?: (m: string) => void }) {
   const log = options.log ?? console.log;
@@ -203,20 +239,30 @@ export async function syncTenants(options: { ownerUrl: string; dir?: string; log
   const db = ownerDb(options.ownerUrl);
   try {
     await db.transaction().execute(async (tx) => {
+      // Hosts taken by tenants that are not in this folder: the trigger would refuse them
+      // anyway, but this names the file and the other tenant.
+      const taken: string[] = [];
       for (const t of tenants) {
-        const row = await tx
-          .insertInto("tenants")
-          .values({ slug: t.slug, name: t.definition.name, hosts: t.definition.hosts, definition: JSON.stringify(t.stored) })
-          .onConflict((oc) =>
-            oc.column("slug").doUpdateSet({
-              name: t.definition.name,
-              hosts: t.definition.hosts,
-              definition: JSON.stringify(t.stored),
-              updated_at: new Date(),
-            }),
-          )
-          .returning("id")
-          .executeTakeFirstOrThrow();
+        const others = await tx
+          .selectFrom("tenants")
+          .select(["slug", "hosts"])
+          .where("slug", "<>", t.slug)
+          .where(sql<boolean>`hosts && ${sql.val(t.definition.hosts)}::text[]`)
+          .execute();
+        for (const other of others) {
+          for (const host of t.definition.hosts.filter((h) => other.hosts.includes(h))) {
+            taken.push(`${t.file}: hosts: "${host}" is already used by tenant ${other.slug} in the database`);
+          }
+        }
+      }
+      if (taken.length) throw new TenantDefinitionError(taken);
+      for (const t of tenants) {
+        // Update, else insert: an INSERT ... ON CONFLICT would run the host-uniqueness
+        // trigger on the proposed row, whose fresh id makes the tenant's own hosts collide.
+        const values = { name: t.definition.name, hosts: t.definition.hosts, definition: JSON.stringify(t.stored) };
+        const row =
+          (await tx.updateTable("tenants").set({ ...values, updated_at: new Date() }).where("slug", "=", t.slug).returning("id").executeTakeFirst()) ??
+          (await tx.insertInto("tenants").values({ slug: t.slug, ...values }).returning("id").executeTakeFirstOrThrow());
         // The owner is subject to RLS too (FORCE): scope the writes to this tenant.
         await sql`select set_config('app.tenant_id', ${row.id}, true)`.execute(tx);
         for (const [moduleId, state] of Object.entries(t.moduleSettings)) {
@@ -226,6 +272,11 @@ export async function syncTenants(options: { ownerUrl: string; dir?: string; log
             .onConflict((oc) => oc.columns(["tenant_id", "module_id"]).doUpdateSet({ enabled: state.enabled, settings: JSON.stringify(state.settings), updated_at: new Date() }))
             .execute();
         }
+        // A module left out of the file is switched off; its settings are kept for a return.
+        let dropped = tx.updateTable("tenant_modules").set({ enabled: false, updated_at: new Date() }).where("tenant_id", "=", row.id).where("enabled", "=", true);
+        const kept = Object.keys(t.moduleSettings);
+        if (kept.length) dropped = dropped.where("module_id", "not in", kept);
+        await dropped.execute();
         for (const key of BUILTIN_ROLES) {
           await tx
             .insertInto("roles")
@@ -239,6 +290,8 @@ export async function syncTenants(options: { ownerUrl: string; dir?: string; log
             .values({ tenant_id: row.id, key: "logo", content_type: t.logo.contentType, bytes: t.logo.bytes })
             .onConflict((oc) => oc.columns(["tenant_id", "key"]).doUpdateSet({ content_type: t.logo!.contentType, bytes: t.logo!.bytes, updated_at: new Date() }))
             .execute();
+        } else {
+          await tx.deleteFrom("tenant_assets").where("tenant_id", "=", row.id).where("key", "=", "logo").execute();
         }
         if (t.demo) await loadDemo(tx, row.id, t);
         log(`tenant ${t.slug}: applied (${t.definition.hosts.join(", ")})`);
@@ -288,6 +341,13 @@ async function loadDemo(tx: Kysely<DB>, tenantId: string, t: LoadedTenant) {
     }
   }
   for (const [moduleId, data] of Object.entries(demo.modules)) {
-    await getModule(moduleId)!.seedDemo?.(tx as never, tenantId, data);
+    try {
+      await getModule(moduleId)!.seedDemo?.(tx as never, tenantId, data);
+    } catch (error) {
+      // The transaction is rolled back either way; say which file and part was at fault.
+      const demoFile = path.join(path.dirname(t.file), "demo.json");
+      if (error instanceof z.ZodError) throw new TenantDefinitionError(describeIssues(error).map((issue) => `${demoFile}: modules.${moduleId}.${issue}`));
+      throw error;
+    }
   }
 }

@@ -3,12 +3,15 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { ensureDemoOperator } from "../db/operators.ts";
 import { prepareDatabase } from "../db/setup.ts";
 import { syncTenants, tenantCount } from "../db/tenants-sync.ts";
 import { createApp, jsonLogger, loadBuild } from "./app.ts";
 
 const log = jsonLogger({ component: "server" });
 const production = process.env.NODE_ENV === "production";
+// Read by the app (cookies: Secure and __Host- prefix only in production).
+process.env.COMMUNA_PRODUCTION = production ? "1" : "0";
 
 function ensureSecret() {
   if (process.env.SESSION_SECRET) return;
@@ -26,6 +29,7 @@ async function main() {
   if ((await tenantCount(db.ownerUrl)) === 0 || process.env.SYNC_TENANTS_ON_START === "1") {
     log.info("loading tenant definitions from tenants/");
     await syncTenants({ ownerUrl: db.ownerUrl, log: (m) => log.info(m) });
+    if (!production) await ensureDemoOperator(db.ownerUrl, (m) => log.info(m));
   }
   const build = await loadBuild();
   const app = createApp({ build, production });
@@ -33,7 +37,7 @@ async function main() {
   const host = process.env.HOST ?? (production ? "0.0.0.0" : "127.0.0.1");
   const server = app.listen(port, host, () => {
     log.info(`Communa listening on http://${host}:${port}`, { port });
-    if (!production) log.info(`demo portals: http://hellemmes.localhost:${port} · http://lomme.localhost:${port} · http://libercourt.localhost:${port}`);
+    if (!production) log.info(`demo portals: http://hellemmes.localhost:${port} · http://lomme.localhost:${port} · http://libercourt.localhost:${port} · operator console: http://${(process.env.OPERATOR_HOSTS ?? "admin.localhost").split(",")[0].trim()}:${port}/operateur`);
   });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -6,9 +6,11 @@
 import { json, redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs } from "@remix-run/node";
 import type { Params } from "@remix-run/react";
 import type { TFunction } from "i18next";
+import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type CompiledQuery, type DatabaseConnection, type Driver } from "kysely";
 import { abilityFor, hasRole, type AppAbility } from "./auth/ability.server";
 import { getSessionUser, sessionTokenFrom, type SessionUser } from "./auth/session.server";
 import { withTenant, type Tx } from "./db/db.server";
+import type { DB } from "./db/schema";
 import { CSRF_FIELD, csrfTokenFor, isValidCsrf } from "./http/csrf.server";
 import { readCookie } from "./http/cookies.server";
 import { isLocale, tFor } from "./i18n/i18n.server";
@@ -90,7 +92,7 @@ async function run<T>(
   }
   const pending: Array<() => Promise<void> | void> = [];
   const token = sessionTokenFrom(request);
-  const result = await withTenant(tenant.id, async (tx) => {
+  const body = async (tx: Tx) => {
     const user = token ? await getSessionUser(tx, token) : null;
     const locale = localeFor(request, tenant, user);
     const requireUser = () => {
@@ -115,7 +117,11 @@ async function run<T>(
       afterCommit: (f) => pending.push(f),
       form: form as FormData,
     });
-  });
+  };
+  // Without a session there is no user to look up before the loader runs: its transaction
+  // waits for its first query, and a loader that makes none (the shell, the portal home)
+  // costs no database round trip at all.
+  const result = token || form ? await withTenant(tenant.id, body) : await transactionOnFirstQuery(tenant.id).transaction().execute(body);
   for (const f of pending) {
     try {
       await f();
@@ -124,6 +130,59 @@ async function run<T>(
     }
   }
   return result;
+}
+
+const ROLLED_BACK = new Error("the loader threw: its transaction is rolled back");
+
+/**
+ * A database whose one transaction is a `withTenant` transaction opened by the first query
+ * and not before. Kysely's commit and rollback of that transaction settle the `withTenant`
+ * one, which commits, or rolls back, as the wrapper's transaction always did.
+ */
+function transactionOnFirstQuery(tenantId: string): Kysely<DB> {
+  let outcome!: { commit: () => void; rollback: () => void };
+  const decided = new Promise<void>((commit, reject) => (outcome = { commit, rollback: () => reject(ROLLED_BACK) }));
+  decided.catch(() => undefined);
+  let opened: Promise<Tx> | undefined;
+  let finished: Promise<unknown> = Promise.resolve();
+  const open = () =>
+    (opened ??= new Promise<Tx>((resolve, reject) => {
+      finished = withTenant(tenantId, (tx) => {
+        resolve(tx);
+        return decided;
+      });
+      finished.catch(reject);
+    }));
+  const connection: DatabaseConnection = {
+    executeQuery: async <R>(query: CompiledQuery) => (await open()).executeQuery(query as CompiledQuery<R>),
+    async *streamQuery<R>(query: CompiledQuery, chunkSize?: number) {
+      // Kysely's query builders always pass a chunk size; 100 is their own default.
+      yield* (await open()).getExecutor().stream(query as CompiledQuery<R>, chunkSize ?? 100);
+    },
+  };
+  const driver: Driver = {
+    init: async () => undefined,
+    acquireConnection: async () => connection,
+    beginTransaction: async () => undefined,
+    commitTransaction: async () => {
+      outcome.commit();
+      await finished;
+    },
+    rollbackTransaction: async () => {
+      outcome.rollback();
+      await finished.catch(() => undefined);
+    },
+    releaseConnection: async () => undefined,
+    destroy: async () => undefined,
+  };
+  return new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
 }
 
 /**

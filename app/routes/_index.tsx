@@ -5,7 +5,7 @@ import { listModules } from "~/core/modules/registry.server";
 import { tenantLoader } from "~/core/route.server";
 import { isModuleEnabled } from "~/core/tenant/tenant.server";
 
-export const loader = tenantLoader(async ({ tenant }) => {
+export const loader = /* @__PURE__ */ tenantLoader(async ({ tenant }) => {
   const modules = listModules()
     .filter((m) => isModuleEnabled(tenant, m.id) && m.navigation.length > 0)
     .map((m) => ({ id: m.id, to: m.navigation[0].to }));

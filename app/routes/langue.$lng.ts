@@ -4,7 +4,7 @@ import { isLocale } from "~/core/i18n/i18n.server";
 import { LOCALE_COOKIE, notFound, tenantLoader } from "~/core/route.server";
 
 /** Language switch as a plain link: works without JavaScript, remembered for a year. */
-export const loader = tenantLoader(
+export const loader = /* @__PURE__ */ tenantLoader(
   async ({ params, request, tenant }) => {
     const lng = params.lng;
     if (!isLocale(lng) || !tenant.locales.includes(lng)) notFound();

@@ -1,7 +1,7 @@
 import { notFound, tenantLoader } from "~/core/route.server";
 
 /** The tenant's logo, stored with its definition and served by the app (no CDN). */
-export const loader = tenantLoader(
+export const loader = /* @__PURE__ */ tenantLoader(
   async ({ tx, request }) => {
     const asset = await tx
       .selectFrom("tenant_assets")

@@ -6,8 +6,10 @@ import type { TestProject } from "vitest/node";
 import { prepareDatabase, type DatabaseUrls } from "../setup.ts";
 
 let db: DatabaseUrls | undefined;
-// One cluster per run, so that several runs on one machine never share a data directory.
-const dataDir = path.join(".data", `pg-test-${process.pid}`);
+// One cluster per run, so that several runs on one machine never share a data directory;
+// beside EMBEDDED_PG_DIR when set (a checkout that the `postgres` user cannot traverse).
+const clusterParent = process.env.EMBEDDED_PG_DIR ? path.dirname(path.resolve(process.env.EMBEDDED_PG_DIR)) : ".data";
+const dataDir = path.join(clusterParent, `pg-test-${process.pid}`);
 
 export async function setup(project: TestProject) {
   db = await prepareDatabase({ dataDir, fast: true, log: () => undefined, env: { ...process.env, EMBEDDED_PG_PORT: "0" } });

@@ -99,3 +99,40 @@ export async function revokeAllSessions(tx: Tx, userId: string, exceptSessionId?
 export function clearSessionCookie() {
   return serializeCookie(sessionCookieName(), "", { expires: new Date(0) });
 }
+
+/**
+ * Sign-in: the session the browser held (if any) is revoked and a new id is issued, so a
+ * session id planted before sign-in is worth nothing after it.
+ */
+export async function rotateSession(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  meta: { ip?: string | null; userAgent?: string | null; previousToken?: string },
+): Promise<string> {
+  if (meta.previousToken) await revokeSession(tx, hashToken(meta.previousToken));
+  return createSession(tx, tenantId, userId, meta);
+}
+
+export async function listActiveSessions(tx: Tx, userId: string) {
+  return tx
+    .selectFrom("sessions")
+    .select(["id", "created_at", "last_seen_at", "ip", "user_agent"])
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", new Date())
+    .orderBy("last_seen_at", "desc")
+    .execute();
+}
+
+/** Revokes one of the user's own sessions; false when it is not theirs or already ended. */
+export async function revokeUserSession(tx: Tx, userId: string, sessionId: string): Promise<boolean> {
+  const result = await tx
+    .updateTable("sessions")
+    .set({ revoked_at: new Date() })
+    .where("id", "=", sessionId)
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -1,6 +1,9 @@
 import { parse, serialize, type CookieSerializeOptions as SerializeOptions } from "cookie";
 
-export const isProduction = () => process.env.NODE_ENV === "production";
+// The Remix build replaces `process.env.NODE_ENV` with "production" at compile time, so it
+// cannot tell a deployment from `npm start` on a laptop. server/index.ts sets this flag from
+// the real NODE_ENV at run time.
+export const isProduction = () => process.env.COMMUNA_PRODUCTION === "1";
 
 export function readCookie(request: Request, name: string): string | undefined {
   const header = request.headers.get("cookie");

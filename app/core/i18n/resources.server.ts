@@ -11,12 +11,16 @@ import frEmail from "../locales/fr/email.json";
 import enEmail from "../locales/en/email.json";
 import frAdmin from "../locales/fr/admin.json";
 import enAdmin from "../locales/en/admin.json";
+import frOperator from "../locales/fr/operator.json";
+import enOperator from "../locales/en/operator.json";
+import frRoles from "../locales/fr/roles.json";
+import enRoles from "../locales/en/roles.json";
 
 type Resources = Record<Locale, Record<string, Record<string, unknown>>>;
 
 export const allResources: Resources = {
-  fr: { common: frCommon, auth: frAuth, legal: frLegal, email: frEmail, admin: frAdmin },
-  en: { common: enCommon, auth: enAuth, legal: enLegal, email: enEmail, admin: enAdmin },
+  fr: { common: frCommon, auth: frAuth, legal: frLegal, email: frEmail, admin: frAdmin, operator: frOperator, roles: frRoles },
+  en: { common: enCommon, auth: enAuth, legal: enLegal, email: enEmail, admin: enAdmin, operator: enOperator, roles: enRoles },
 };
 for (const m of moduleRegistry.values()) {
   allResources.fr[m.id] = m.locales.fr;

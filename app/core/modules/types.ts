@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type { Tx } from "../db/db.server";
+import type { ModuleEmailBuilder } from "../email/templates.server";
+import type { Logger } from "../http/context";
 import type { Locale } from "../tenant/definition";
 
 export const BUILTIN_ROLES = ["resident", "association_member", "association_manager", "repairer", "staff", "elected"] as const;
@@ -43,14 +45,50 @@ export type ModuleManifest = {
     defaults: Partial<Record<BuiltinRole | "visitor", PermissionRule[]>>;
   };
   navigation: NavigationEntry[];
+  /** Staff tools of the module, listed on the staff console's home (/admin). */
+  adminNavigation?: NavigationEntry[];
   indicators: IndicatorProvider[];
   /**
    * Loads the module's part of a demo tenant (`tenants/<slug>/demo.json`, key = module id).
    * Must be idempotent: `npm run tenants:sync` may run it again.
    */
   seedDemo?: (tx: Tx, tenantId: string, data: unknown) => Promise<void>;
+  /**
+   * Email templates of the module, by name, sent with
+   * `queueEmail(mail, { module: id, template, locale, vars, to })`.
+   */
+  // `never`: each template types its own vars; the registry cannot know them.
+  emails?: Record<string, ModuleEmailBuilder<never>>;
+  /** Scheduled background jobs (graphile-worker crontab), run once per tenant that enabled the module. */
+  jobs?: ModuleJob[];
   /** Translations, namespace = module id; must hold `name` and `description`. */
   locales: Record<Locale, Record<string, unknown>>;
+};
+
+/** The tenant a job runs for (no request: no user, no host header). */
+export type JobTenant = { id: string; slug: string; name: string; hosts: string[]; timeZone: string; defaultLocale: Locale };
+
+export type ModuleJobContext = {
+  /** A transaction scoped to the tenant (`withTenant`): row-level security applies. */
+  tx: Tx;
+  tenant: JobTenant;
+  /** The module's settings for this tenant, defaults applied. */
+  settings: Record<string, unknown>;
+  /** The clock of the run: jobs compare dates with it, never with their own `new Date()`. */
+  now: Date;
+  /** Scheme and host for absolute links in emails. */
+  origin: string;
+  afterCommit: (fn: () => Promise<void> | void) => void;
+  log: Logger;
+};
+
+export type ModuleJob = {
+  /** Task name, unique in the module; the queue knows it as `<module>.<id>`. */
+  id: string;
+  /** Crontab schedule: minute hour day-of-month month day-of-week, in UTC. */
+  schedule: string;
+  /** Must be idempotent: a run may be repeated (retry, two runs close together). Returns counts for the log. */
+  run: (ctx: ModuleJobContext) => Promise<Record<string, number> | void>;
 };
 
 export function defineModule<const M extends ModuleManifest>(manifest: M): M {

@@ -27,6 +27,16 @@ export const tenantDefinitionSchema = z
   .object({
     name: z.string().trim().min(1).max(120),
     inseeCode: z.string().regex(/^(\d{5}|2[AB]\d{3})$/, "expected a 5-character INSEE code such as 59298"),
+    /**
+     * The postcodes to show for the town, instead of the dataset's. Needed for an associated
+     * commune, which has none of its own in the dataset (its parent's list covers the whole
+     * parent town); checked against the dataset at sync time.
+     */
+    postalCodes: z
+      .array(z.string().regex(/^\d{5}$/, "expected a 5-digit postcode such as 59260"))
+      .min(1, "list at least one postcode, or leave the field out")
+      .refine((codes) => new Set(codes).size === codes.length, "each postcode must appear once")
+      .optional(),
     hosts: z.array(hostName).min(1),
     locales: z
       .object({ default: z.enum(LOCALES), enabled: z.array(z.enum(LOCALES)).min(1) })
@@ -57,11 +67,22 @@ export const tenantDefinitionSchema = z
       contactEmail: z.string().email(),
       hosting: z.string().min(1),
     }),
-    accessibility: z.object({
-      status: z.enum(["full", "partial", "none"]),
-      auditDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-      contactEmail: z.string().email(),
-    }),
+    accessibility: z
+      .object({
+        status: z.enum(["full", "partial", "none"]),
+        auditDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date such as 2026-03-31")
+          .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), "not a valid calendar date")
+          .optional(),
+        contactEmail: z.string().email(),
+      })
+      // Under the RGAA, only an audit can establish total or partial conformity; a site
+      // that was never audited must be declared "non conforme".
+      .refine((a) => a.status === "none" || a.auditDate !== undefined, {
+        message: "a status of full or partial conformity requires the date of the audit that established it (auditDate); without an audit, the status is none",
+        path: ["status"],
+      }),
     demo: z.boolean().default(false),
   })
   .strict();
@@ -87,5 +108,9 @@ export type StoredTenantDefinition = TenantDefinition & { commune: CommuneFacts;
 
 /** Formats zod issues as "field.path: problem" lines. */
 export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(file)"}: ${issue.message}`);
+  return error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.join(".") : "(file)";
+    const problem = issue.code === "invalid_type" && issue.received === "undefined" ? `missing (required ${issue.expected})` : issue.message;
+    return `${field}: ${problem}`;
+  });
 }

@@ -38,5 +38,10 @@ export const demoInitiativeSchema = z.object({
   layers: z.array(z.string()).default([]),
   stage: z.string().optional(),
   schedule: z.string().optional(),
+  openingHours: z
+    .array(z.object({ day: z.number().int().min(1).max(7), opens: z.string().regex(/^\d{2}:\d{2}$/), closes: z.string().regex(/^\d{2}:\d{2}$/) }))
+    .default([]),
+  languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).default(["fr"]),
+  accessibilityNotes: z.string().optional(),
 });
 export const demoDirectorySchema = z.object({ initiatives: z.array(demoInitiativeSchema) });

@@ -15,7 +15,12 @@ export async function listPublishedInitiatives(tx: Tx) {
 /** Loads demo initiatives; existing ones (same name) are left as they are. */
 export async function seedDemoInitiatives(tx: Tx, tenantId: string, data: unknown) {
   const { initiatives } = demoDirectorySchema.parse(data);
+  // Names are not unique (duplicates are merged by moderation), so no ON CONFLICT target.
+  const existing = new Set(
+    (await tx.selectFrom("directory_initiatives").select("name").where("is_demo", "=", true).execute()).map((r) => r.name),
+  );
   for (const i of initiatives) {
+    if (existing.has(i.name)) continue;
     const inserted = await tx
       .insertInto("directory_initiatives")
       .values({
@@ -33,10 +38,12 @@ export async function seedDemoInitiatives(tx: Tx, tenantId: string, data: unknow
         layers: i.layers,
         stage: i.stage ?? null,
         schedule: i.schedule ?? null,
+        opening_hours: JSON.stringify(i.openingHours),
+        languages: i.languages,
+        accessibility_notes: i.accessibilityNotes ?? null,
         status: "published",
         is_demo: true,
       })
-      .onConflict((oc) => oc.columns(["tenant_id", "name"]).doNothing())
       .returning("id")
       .executeTakeFirst();
     if (inserted) {

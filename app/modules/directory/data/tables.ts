@@ -95,11 +95,13 @@ export interface DirectoryLinksTable {
   tenant_id: string;
   id: Generated<string>;
   initiative_id: string;
-  purpose: "confirm_submission" | "still_accurate" | "edit";
+  purpose: "confirm_submission" | "still_accurate" | "edit" | "contact_answered";
   token_hash: string;
   expires_at: Timestamp;
   used_at: Timestamp | null;
   created_at: Generated<Date>;
+  /** The contact request a `contact_answered` link answers (migration 2026112205). */
+  request_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DirectoryContactRequestsTable {
@@ -132,6 +134,13 @@ export interface DirectoryContactTargetsTable {
   answered_by: string | null;
 }
 
+/** One row per tenant, bumped by a trigger on every write to directory_initiatives (map cache check). */
+export interface DirectoryVersionsTable {
+  tenant_id: string;
+  version: Defaulted<string>;
+  changed_at: Generated<Date>;
+}
+
 declare module "~/core/db/schema" {
   interface DB {
     directory_vocabulary: DirectoryVocabularyTable;
@@ -142,5 +151,6 @@ declare module "~/core/db/schema" {
     directory_links: DirectoryLinksTable;
     directory_contact_requests: DirectoryContactRequestsTable;
     directory_contact_targets: DirectoryContactTargetsTable;
+    directory_versions: DirectoryVersionsTable;
   }
 }

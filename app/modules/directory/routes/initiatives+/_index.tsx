@@ -1,62 +1,189 @@
+// The list of initiatives: the accessible, no-JavaScript alternative to the map, complete on
+// its own. Same filters (same URL parameters) as the map.
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { tenantLoader } from "~/core/route.server";
 import { formatDate } from "~/core/ui/format";
-import { listPublishedInitiatives } from "../../data/initiatives.server";
+import { StatusBadges, VocabularyValue } from "../../components/Badges";
+import { FilterForm } from "../../components/FilterForm";
+import { publishedSnapshot, searchInitiatives, type SearchResult } from "../../data/search.server";
+import { filtersToParams, hasActiveFilters, PARAM } from "../../filters";
+import { languageOptions, readFilters } from "../../public.server";
 
-export const loader = tenantLoader(
-  async ({ tx, tenant }) => {
-    const initiatives = await listPublishedInitiatives(tx);
-    return json({
-      town: tenant.name,
-      timeZone: tenant.timeZone,
-      initiatives: initiatives.map((i) => ({ ...i, confirmed_at: i.confirmed_at.toISOString() })),
-    });
+// Marked pure so that the browser build drops it: tenantLoader lives in a .server module,
+// empty in the browser, and a call the bundler must keep would fail there.
+export const loader = /* @__PURE__ */ tenantLoader(
+  async ({ tx, tenant, locale, request }) => {
+    const { filters, page, values, errors, vocabulary } = await readFilters(tx, request, locale);
+    const invalid = Object.keys(errors).length > 0;
+    let result: SearchResult | null = null;
+    let languages: string[];
+    if (invalid) {
+      languages = (await publishedSnapshot(tx)).languages;
+    } else {
+      result = await searchInitiatives(tx, filters, { page, now: new Date(), timeZone: tenant.timeZone });
+      languages = result.languages;
+    }
+    const query = filtersToParams(filters).toString();
+    return json(
+      {
+        town: tenant.name,
+        timeZone: tenant.timeZone,
+        values,
+        errors,
+        vocabulary,
+        languages: languageOptions(languages, locale),
+        filtered: hasActiveFilters(filters),
+        query,
+        result: result && { total: result.total, page: result.page, pageCount: result.pageCount, items: result.items },
+      },
+      { status: invalid ? 400 : 200 },
+    );
   },
   { module: "directory" },
 );
 
-export default function InitiativesList() {
-  const { town, timeZone, initiatives } = useLoaderData<typeof loader>();
+function pageHref(query: string, page: number) {
+  const params = new URLSearchParams(query);
+  if (page > 1) params.set(PARAM.page, String(page));
+  const search = params.toString();
+  return search ? `/initiatives?${search}` : "/initiatives";
+}
+
+/** Page numbers to link: the first, the last, and two on each side of the current one. */
+function pageWindow(page: number, pageCount: number): (number | "gap")[] {
+  const pages = new Set([1, pageCount, page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= pageCount));
+  const sorted = [...pages].sort((a, b) => a - b);
+  const out: (number | "gap")[] = [];
+  sorted.forEach((p, i) => {
+    if (i > 0 && p - sorted[i - 1] > 1) out.push("gap");
+    out.push(p);
+  });
+  return out;
+}
+
+function Pagination({ query, page, pageCount }: { query: string; page: number; pageCount: number }) {
   const { t } = useTranslation("directory");
+  if (pageCount <= 1) return null;
+  return (
+    <nav aria-label={t("public.list.pagination")} className="directory-pagination">
+      <ul>
+        {page > 1 ? (
+          <li>
+            <Link to={pageHref(query, Math.min(page - 1, pageCount))} rel="prev">
+              {t("public.list.previous")}
+            </Link>
+          </li>
+        ) : null}
+        {pageWindow(page, pageCount).map((p, i) =>
+          p === "gap" ? (
+            <li key={`gap-${i}`} aria-hidden="true">
+              …
+            </li>
+          ) : (
+            <li key={p}>
+              {p === page ? (
+                <span aria-current="page" className="directory-pagination__current">
+                  <span className="visually-hidden">{t("public.list.pageLabel", { page: p })}</span>
+                  <span aria-hidden="true">{p}</span>
+                </span>
+              ) : (
+                <Link to={pageHref(query, p)} aria-label={t("public.list.pageLabel", { page: p })}>
+                  {p}
+                </Link>
+              )}
+            </li>
+          ),
+        )}
+        {page < pageCount ? (
+          <li>
+            <Link to={pageHref(query, page + 1)} rel="next">
+              {t("public.list.next")}
+            </Link>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
+
+export default function InitiativesList() {
+  const { town, timeZone, values, errors, vocabulary, languages, filtered, query, result } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("directory");
+  const mapHref = query ? `/initiatives/carte?${query}` : "/initiatives/carte";
   return (
     <>
-      <h1>{t("list.title", { town })}</h1>
-      <p className="lead">{t("list.intro")}</p>
-      <p role="status">{t("list.count", { count: initiatives.length })}</p>
-      {initiatives.length === 0 ? (
-        <p>{t("list.empty")}</p>
-      ) : (
-        <ul className="card-list">
-          {initiatives.map((i) => (
-            <li key={i.id} className="card">
-              <h2>{i.name}</h2>
-              <p>
-                <strong>{t(`kinds.${i.kind}`, { defaultValue: i.kind })}</strong>
-                {i.is_demo ? <> · {t("list.demo")}</> : null}
-              </p>
-              {i.description ? <p>{i.description}</p> : null}
-              {i.address ? (
-                <p>
-                  {t("list.address")} : {i.address}
-                  {i.neighbourhood ? ` (${i.neighbourhood})` : ""}
-                </p>
-              ) : null}
-              {i.links.map((href) => (
-                <p key={href}>
-                  <a href={href} rel="noopener noreferrer">
-                    {t("list.website", { name: i.name })}
-                  </a>
-                </p>
-              ))}
-              <p>
-                <small>{t("list.confirmed", { date: formatDate(i.confirmed_at, timeZone) })}</small>
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
+      <h1>{t("public.list.title", { town })}</h1>
+      <p className="lead">{t("public.list.intro")}</p>
+      <p>
+        <Link to={mapHref} className="button button--secondary">
+          {t("public.list.toMap")}
+        </Link>
+      </p>
+      <FilterForm action="/initiatives" vocabulary={vocabulary} languages={languages} values={values} errors={errors} />
+      <section aria-labelledby="directory-results-title" className="directory-results">
+        <h2 id="directory-results-title">{t("public.list.results")}</h2>
+        <p role="status" className="directory-results__count">
+          {result
+            ? [
+                t(filtered ? "public.list.countFiltered" : "public.list.count", { count: result.total }),
+                result.pageCount > 1 ? t("public.list.pageOf", { page: result.page, count: result.pageCount }) : "",
+              ]
+                .filter(Boolean)
+                .join(" ")
+            : t("public.list.invalidFilters")}
+        </p>
+        {result && result.items.length === 0 ? (
+          <p>{result.total > 0 ? t("public.list.pageOutOfRange", { count: result.pageCount }) : t(filtered ? "public.list.emptyFiltered" : "public.list.empty")}</p>
+        ) : null}
+        {result && result.items.length > 0 ? (
+          <ul className="directory-result-list">
+            {result.items.map((i) => (
+              <li key={i.id} className="card directory-result">
+                <h3 className="directory-result__name">
+                  <Link to={`/initiatives/${i.id}`}>{i.name}</Link>
+                </h3>
+                <StatusBadges toCheck={i.toCheck} isDemo={i.isDemo} openNow={i.openNow} />
+                <dl className="directory-facts">
+                  <dt>{t("public.fields.kind")}</dt>
+                  <dd>
+                    <VocabularyValue options={vocabulary.kind} value={i.kind} />
+                  </dd>
+                  {i.stage ? (
+                    <>
+                      <dt>{t("public.fields.stage")}</dt>
+                      <dd>
+                        <VocabularyValue options={vocabulary.stage} value={i.stage} />
+                      </dd>
+                    </>
+                  ) : null}
+                  {i.layers.length ? (
+                    <>
+                      <dt>{t("public.fields.layers")}</dt>
+                      <dd>{i.layers.map((key) => vocabulary.layer.find((o) => o.key === key)?.label ?? key).join(", ")}</dd>
+                    </>
+                  ) : null}
+                  {i.neighbourhood ? (
+                    <>
+                      <dt>{t("public.fields.neighbourhood")}</dt>
+                      <dd>{i.neighbourhood}</dd>
+                    </>
+                  ) : null}
+                  {i.address ? (
+                    <>
+                      <dt>{t("public.fields.address")}</dt>
+                      <dd>{i.address}</dd>
+                    </>
+                  ) : null}
+                </dl>
+                <p className="directory-confirmed">{t("public.confirmedOn", { date: formatDate(i.confirmedAt, timeZone) })}</p>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {result ? <Pagination query={query} page={result.page} pageCount={result.pageCount} /> : null}
+      </section>
     </>
   );
 }

@@ -1,0 +1,301 @@
+// `npm run bench`: throughput and latency of the portal home against two baselines measured
+// in the same run on the same machine (bare node:http, a trivial Remix page), since only
+// the ratios carry over from one machine, or one moment, to another. See bench/README.md.
+import crypto from "node:crypto";
+import { fork, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { RequestListener } from "node:http";
+import type { ServerBuild } from "@remix-run/node";
+import type { LoadReply, LoadRequest, LoadResult } from "./load.ts";
+
+// React picks its development or production build when first loaded, which happens below
+// through dynamic imports only: measure what a deployment runs.
+process.env.NODE_ENV = "production";
+
+const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const TRIVIAL_DIR = path.join(ROOT, "bench", "trivial");
+const PG_DIR = path.join(ROOT, ".data", "pg-bench");
+const HOST = "127.0.0.1";
+const PORTS = { nodeHttp: 3401, trivial: 3402, portal: 3403, postgres: 3450 };
+const PORTAL_HOST = "hellemmes.localhost";
+const TARGET_RATIO = 0.6;
+
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+const settings = {
+  seconds: positiveNumber("BENCH_SECONDS", 10),
+  warmupSeconds: positiveNumber("BENCH_WARMUP_SECONDS", 3),
+  connections: Math.round(positiveNumber("BENCH_CONNECTIONS", 10)),
+};
+
+const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
+
+type Target = {
+  name: string;
+  port: number;
+  headers: Record<string, string>;
+  /** Text the page must contain: a 200 that is not the expected page is a failure too. */
+  marker: string;
+  handler: RequestListener;
+};
+
+type Measured = LoadResult & { name: string; bodyBytes: number };
+
+async function listen(handler: RequestListener, port: number): Promise<http.Server> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, HOST, () => resolve());
+  });
+  return server;
+}
+
+async function close(server: http.Server) {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function fetchOnce(port: number, headers: Record<string, string>): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: HOST, port, path: "/", headers, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"] ?? ""), body }));
+    });
+    req.on("error", reject);
+    req.setTimeout(10_000, () => req.destroy(new Error("sanity request timed out")));
+  });
+}
+
+function runLoad(request: LoadRequest): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let reply: LoadReply | undefined;
+    child.once("message", (message: LoadReply) => (reply = message));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (reply?.ok) resolve(reply.result);
+      else reject(new Error(reply ? reply.error : `load generator exited with code ${code} without a result`));
+    });
+    child.send(request);
+  });
+}
+
+async function measure(target: Target): Promise<Measured> {
+  const server = await listen(target.handler, target.port);
+  try {
+    const page = await fetchOnce(target.port, target.headers);
+    if (page.status !== 200 || !page.type.startsWith("text/html") || !page.body.includes(target.marker)) {
+      throw new Error(
+        `${target.name}: expected a 200 HTML page containing ${JSON.stringify(target.marker)}, got ${page.status} ${page.type}:\n${page.body.slice(0, 500)}`,
+      );
+    }
+    say(`${target.name}: ${settings.warmupSeconds}s warm-up, then ${settings.seconds}s with ${settings.connections} connections`);
+    const result = await runLoad({
+      url: `http://${HOST}:${target.port}/`,
+      headers: target.headers,
+      connections: settings.connections,
+      warmupSeconds: settings.warmupSeconds,
+      seconds: settings.seconds,
+    });
+    return { ...result, name: target.name, bodyBytes: Buffer.byteLength(page.body) };
+  } finally {
+    await close(server);
+  }
+}
+
+function nodeHttpTarget(): Target {
+  const html = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Bench</title></head><body><h1>Bonjour</h1></body></html>';
+  return {
+    name: "node:http",
+    port: PORTS.nodeHttp,
+    headers: {},
+    marker: "<h1>Bonjour</h1>",
+    handler: (_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(html) });
+      res.end(html);
+    },
+  };
+}
+
+async function trivialRemixTarget(): Promise<Target> {
+  say("building the trivial Remix app (bench/trivial)");
+  const cli = path.join(ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js");
+  const built = spawnSync(process.execPath, [cli, "build"], { cwd: TRIVIAL_DIR, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`remix build in bench/trivial failed:\n${built.stdout}${built.stderr}`);
+  const { default: express } = await import("express");
+  const { createRequestHandler } = await import("@remix-run/express");
+  const build = (await import(pathToFileURL(path.join(TRIVIAL_DIR, "build", "index.js")).href)) as ServerBuild;
+  // The Remix express template, nothing more.
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/build", express.static(path.join(TRIVIAL_DIR, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(TRIVIAL_DIR, "public"), { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, mode: "production" }));
+  return { name: "Remix trivial page", port: PORTS.trivial, headers: {}, marker: "<h1>Bonjour</h1>", handler: app };
+}
+
+type Database = { superuserUrl?: string; appRole: string; stop: () => Promise<void> };
+
+async function portalTarget(): Promise<{ target: Target; database: Database }> {
+  const { prepareDatabase } = await import("../db/setup.ts");
+  const { syncTenants } = await import("../db/tenants-sync.ts");
+  say(`starting a dedicated PostgreSQL in ${path.relative(ROOT, PG_DIR)}, migrating, loading the demo tenants`);
+  const quiet = () => undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_PORT: String(PORTS.postgres) };
+  delete env.DATABASE_URL;
+  delete env.APP_DATABASE_URL;
+  const db = await prepareDatabase({ env, dataDir: PG_DIR, fast: true, log: quiet });
+  const database: Database = {
+    superuserUrl: db.embedded?.superuserUrl,
+    appRole: decodeURIComponent(new URL(db.appUrl).username),
+    stop: async () => {
+      await db.embedded?.stop();
+    },
+  };
+  try {
+    await syncTenants({ ownerUrl: db.ownerUrl, log: quiet });
+    process.env.APP_DATABASE_URL = db.appUrl;
+    process.env.SESSION_SECRET = crypto.randomBytes(32).toString("base64url");
+    const { createApp, loadBuild } = await import("../server/app.ts");
+    const build = await loadBuild(path.join(ROOT, "build", "index.js"));
+    const app = createApp({ build, production: true, quietLogs: true });
+    const tenant = JSON.parse(fs.readFileSync(path.join(ROOT, "tenants", "hellemmes", "tenant.json"), "utf8")) as { name: string };
+    return {
+      target: { name: "Portal home (hellemmes)", port: PORTS.portal, headers: { Host: PORTAL_HOST }, marker: tenant.name, handler: app },
+      database,
+    };
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+}
+
+/**
+ * The app's pool keeps idle connections for 10 s; stopping PostgreSQL under them makes the
+ * pool log a (harmless) error line. Wait, bounded, for them to go.
+ */
+async function waitForAppConnectionsToClose(database: Database) {
+  if (!database.superuserUrl) return;
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: database.superuserUrl });
+  await client.connect();
+  try {
+    for (let i = 0; i < 30; i++) {
+      const { rows } = await client.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where usename = $1", [database.appRole]);
+      if (rows[0].n === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function removeCluster() {
+  fs.rmSync(PG_DIR, { recursive: true, force: true });
+  fs.rmSync(`${PG_DIR}.superuser-password`, { force: true });
+}
+
+const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+function report(results: Measured[]): { failures: string[] } {
+  const rows = [
+    ["target", "req/s", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "non-2xx", "page KiB"],
+    ...results.map((r) => [
+      r.name,
+      fmt(r.requestsPerSecond, 0),
+      fmt(r.p50Ms, 2),
+      fmt(r.p95Ms, 2),
+      fmt(r.p99Ms, 2),
+      String(r.requests),
+      String(r.errors + r.timeouts + r.warmup.errors + r.warmup.timeouts),
+      String(r.non2xx + r.warmup.non2xx),
+      fmt(r.bodyBytes / 1024, 1),
+    ]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  console.log("");
+  console.log(line(rows[0]));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows.slice(1)) console.log(line(row));
+
+  const [bare, trivial, portal] = results;
+  const trivialRatio = trivial.requestsPerSecond / bare.requestsPerSecond;
+  const portalRatio = portal.requestsPerSecond / trivial.requestsPerSecond;
+  console.log("");
+  console.log(`Remix trivial / node:http     ${fmt(trivialRatio, 3)}`);
+  console.log(
+    `Portal home / Remix trivial   ${fmt(portalRatio, 3)}   target >= ${TARGET_RATIO}: ${portalRatio >= TARGET_RATIO ? "PASS" : "FAIL"}`,
+  );
+  console.log(
+    `(${settings.seconds}s per target after ${settings.warmupSeconds}s warm-up, ${settings.connections} connections, ` +
+      `load generator in its own process on this machine: ${os.cpus().length} cores, Node ${process.version})`,
+  );
+
+  const failures: string[] = [];
+  for (const r of results) {
+    const phases = [
+      ["warm-up", r.warmup],
+      ["measured", r],
+    ] as const;
+    for (const [label, p] of phases) {
+      if (p.errors || p.timeouts || p.non2xx) {
+        failures.push(`${r.name} (${label}): ${p.errors} errors, ${p.timeouts} timeouts, ${p.non2xx} non-2xx (status codes ${JSON.stringify(p.statusCodes)})`);
+      }
+    }
+  }
+  return { failures };
+}
+
+async function main(): Promise<number> {
+  const results: Measured[] = [];
+  let database: Database | undefined;
+  const cleanup = async () => {
+    if (database) {
+      await waitForAppConnectionsToClose(database).catch(() => undefined);
+      await database.stop().catch(() => undefined);
+    }
+    removeCluster();
+  };
+  process.once("SIGINT", () => {
+    void cleanup().finally(() => process.exit(130));
+  });
+  try {
+    const trivial = await trivialRemixTarget();
+    const portal = await portalTarget();
+    database = portal.database;
+    for (const target of [nodeHttpTarget(), trivial, portal.target]) results.push(await measure(target));
+  } finally {
+    await cleanup();
+  }
+  const { failures } = report(results);
+  if (failures.length) {
+    console.error(`\nbench: FAILED, server errors during the run:\n${failures.map((f) => "  - " + f).join("\n")}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
