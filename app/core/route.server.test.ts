@@ -57,3 +57,22 @@ describe("a suspended tenant", () => {
     expect(legal.status).toBe(200);
   });
 });
+
+describe("request body limit", () => {
+  it("refuses a body over the limit with 413 before buffering it, whatever its declared length", async () => {
+    const { readLimitedForm } = await import("./route.server");
+    const big = "x=" + "a".repeat(2048);
+    const declared = new Request("http://t.localhost/", { method: "POST", body: big, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(big.length) } });
+    await expect(readLimitedForm(declared, 1024)).rejects.toMatchObject({ status: 413 });
+    const stream = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 4; i++) c.enqueue(new TextEncoder().encode("a".repeat(512)));
+        c.close();
+      },
+    });
+    const undeclared = new Request("http://t.localhost/", { method: "POST", body: stream, duplex: "half", headers: { "content-type": "application/x-www-form-urlencoded" } } as RequestInit);
+    await expect(readLimitedForm(undeclared, 1024)).rejects.toMatchObject({ status: 413 });
+    const small = new Request("http://t.localhost/", { method: "POST", body: "name=Caf%C3%A9", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect((await readLimitedForm(small, 1024)).get("name")).toBe("Café");
+  });
+});

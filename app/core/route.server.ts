@@ -47,9 +47,11 @@ export type RouteOptions = {
   signedIn?: boolean;
   /** Still answer while the tenant is suspended (the shell, to show the notice). */
   allowSuspended?: boolean;
+  /** Largest request body an action accepts (default DEFAULT_MAX_BODY_BYTES); raise it for uploads. */
+  maxBodyBytes?: number;
 };
 
-export type ErrorReason = "unknown-host" | "not-found" | "forbidden" | "suspended" | "csrf";
+export type ErrorReason = "unknown-host" | "not-found" | "forbidden" | "suspended" | "csrf" | "too-large";
 
 export function errorResponse(status: number, reason: ErrorReason, extra: Record<string, unknown> = {}) {
   return json({ reason, ...extra }, { status });
@@ -206,15 +208,40 @@ export function tenantAction<T>(fn: (ctx: ActionContext) => Promise<T>, options:
     if (origin && origin !== "null" && new URL(origin).host !== request.headers.get("host")) {
       throw errorResponse(403, "csrf");
     }
-    const form = await readForm(request);
+    const form = await readLimitedForm(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     if (!isValidCsrf(context.csrfSeed, form.get(CSRF_FIELD))) throw errorResponse(403, "csrf");
     return run(args, options, form, fn as (ctx: RouteContext & { form: FormData }) => Promise<T>);
   }, "tenant");
 }
 
-async function readForm(request: Request): Promise<FormData> {
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Parses the form body, refusing (413) one larger than `limit` before buffering it whole:
+ * the declared length is checked first, and a body without one is counted as it streams.
+ */
+export async function readLimitedForm(request: Request, limit: number): Promise<FormData> {
+  const tooLarge = () => errorResponse(413, "too-large", { limitBytes: limit });
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return new FormData();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
   try {
-    return await request.formData();
+    return await new Response(Buffer.concat(chunks), {
+      headers: { "content-type": request.headers.get("content-type") ?? "application/x-www-form-urlencoded" },
+    }).formData();
   } catch {
     return new FormData();
   }

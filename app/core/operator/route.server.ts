@@ -14,7 +14,7 @@ import { withPlatform, withTenant, type Tx } from "../db/db.server";
 import { CSRF_FIELD, csrfTokenFor, isValidCsrf } from "../http/csrf.server";
 import { readCookie } from "../http/cookies.server";
 import { isLocale, tFor } from "../i18n/i18n.server";
-import { errorResponse, LOCALE_COOKIE, markWrapped, WRAPPED } from "../route.server";
+import { DEFAULT_MAX_BODY_BYTES, errorResponse, LOCALE_COOKIE, markWrapped, readLimitedForm, WRAPPED } from "../route.server";
 import { LOCALES, type Locale } from "../tenant/definition";
 import { hostOf } from "../tenant/tenant.server";
 import { isOperatorHost } from "./hosts.server";
@@ -122,7 +122,7 @@ export function operatorAction<T>(fn: (ctx: OperatorActionContext) => Promise<T>
     if (origin && origin !== "null" && new URL(origin).host !== request.headers.get("host")) {
       throw errorResponse(403, "csrf");
     }
-    const form = await readForm(request);
+    const form = await readLimitedForm(request, DEFAULT_MAX_BODY_BYTES);
     if (!isValidCsrf(context.csrfSeed, form.get(CSRF_FIELD))) throw errorResponse(403, "csrf");
     return run(args, options, form, fn);
   }, "operator");
@@ -147,10 +147,3 @@ export function tenantOrOperatorLoader<A, B>(handlers: {
   );
 }
 
-async function readForm(request: Request): Promise<FormData> {
-  try {
-    return await request.formData();
-  } catch {
-    return new FormData();
-  }
-}

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 /** Translated explanation for every error the wrapper throws; never a stack trace. */
 export function ErrorPage({ status, reason, path }: { status: number; reason: string; path: string }) {
   const { t } = useTranslation();
-  const key = ["unknown-host", "not-found", "forbidden", "suspended", "csrf"].includes(reason) ? reason : status === 404 ? "not-found" : "server";
+  const key = ["unknown-host", "not-found", "forbidden", "suspended", "csrf", "too-large"].includes(reason) ? reason : status === 404 ? "not-found" : "server";
   return (
     <section className="error-page" aria-labelledby="error-title">
       <h1 id="error-title">{t(`error.${key}.title`)}</h1>

@@ -99,7 +99,7 @@ export const action = /* @__PURE__ */ tenantAction(async ({ form, tx, tenant, us
     },
   };
   return json(data);
-}, STAFF);
+}, { ...STAFF, maxBodyBytes: 2 * IMPORT_MAX_BYTES }); // the confirmation re-posts the file base64-encoded (4/3 of its size)
 
 function UploadForm({ errors }: { errors: Record<string, string> }) {
   const { t } = useTranslation("directory");
