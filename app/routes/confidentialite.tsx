@@ -3,14 +3,12 @@ import { useLoaderData } from "@remix-run/react";
 import { Trans, useTranslation } from "react-i18next";
 import { ATTEMPT_WINDOW_MS } from "~/core/auth/rate-limit.server";
 import { SESSION_TTL_DAYS } from "~/core/auth/session.server";
+import { EMAIL_RETENTION_DAYS } from "~/core/retention.server";
 import { tenantLoader } from "~/core/route.server";
 import { titledMeta } from "~/core/ui/meta";
 
-/**
- * How long the copy of a sent email is kept. The other durations on this page come from
- * the code that enforces them (session lifetime, rate-limit window).
- */
-export const EMAIL_RETENTION_DAYS = 365;
+// Every duration on this page comes from the code that enforces it (session lifetime,
+// rate-limit window, app/core/retention.server.ts).
 
 const CATEGORIES = ["account", "password", "sessions", "emails", "rateLimit"] as const;
 
