@@ -1,13 +1,14 @@
 // The one wrapper every loader and action goes through. It resolves, in this order: the
 // tenant (from the Host header), the module gate, the transaction scoped to the tenant, the
-// signed-in user, the locale, the ability; actions are CSRF-checked first.
+// signed-in user, the locale, the ability (loaded on first use); actions are CSRF-checked first.
 // Convention: throw responses (404, 403, redirect to sign-in) only before writing; return
 // the redirect after a write, since a thrown response rolls the transaction back.
 import { json, redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs } from "@remix-run/node";
 import type { Params } from "@remix-run/react";
 import type { TFunction } from "i18next";
 import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type CompiledQuery, type DatabaseConnection, type Driver } from "kysely";
-import { abilityFor, hasRole, type AppAbility } from "./auth/ability.server";
+import { subject as asSubject } from "@casl/ability";
+import { hasRole } from "./auth/ability.server";
 import { getSessionUser, sessionTokenFrom, type SessionUser } from "./auth/session.server";
 import { withTenant, type Tx } from "./db/db.server";
 import type { DB } from "./db/schema";
@@ -15,6 +16,8 @@ import { CSRF_FIELD, csrfTokenFor, isValidCsrf } from "./http/csrf.server";
 import { readCookie } from "./http/cookies.server";
 import { isLocale, tFor } from "./i18n/i18n.server";
 import { moduleForPath } from "./modules/registry.server";
+import { abilityFor, type AppAbility } from "./permissions/ability.server";
+import { refusalMessage } from "./permissions/choices.server";
 import type { Locale } from "./tenant/definition";
 import { hostOf, isModuleEnabled, resolveTenant, type TenantContext } from "./tenant/tenant.server";
 
@@ -26,7 +29,18 @@ export type RouteContext = {
   context: AppLoadContext;
   tenant: TenantContext;
   user: SessionUser | null;
-  ability: AppAbility;
+  /**
+   * The user's CASL ability from the tenant's stored rules (their roles plus `visitor`),
+   * loaded in this request's transaction on the first call (one query), then reused.
+   */
+  ability: () => Promise<AppAbility>;
+  /**
+   * Throws 403 with a translated explanation unless the ability allows `action` on
+   * `subjectType` (on `record` when given: rules with conditions are matched against it).
+   * A record the user may not even see should answer 404 instead: filter reads with
+   * `accessibleWhere` (app/core/permissions/sql.server.ts) and call `notFound()`.
+   */
+  authorize: (action: string, subjectType: string, record?: Record<string, unknown>) => Promise<void>;
   locale: Locale;
   t: TFunction;
   tx: Tx;
@@ -44,6 +58,11 @@ export type RouteOptions = {
   module?: string;
   /** Signed-in users holding one of these roles only (403 otherwise). */
   roles?: string[];
+  /**
+   * Users whose ability allows this action on this subject type only: a visitor is sent to
+   * sign in, a signed-in user gets 403 with a translated explanation.
+   */
+  can?: { action: string; subject: string };
   signedIn?: boolean;
   /** Still answer while the tenant is suspended (the shell, to show the notice). */
   allowSuspended?: boolean;
@@ -104,15 +123,27 @@ async function run<T>(
     };
     if (options.signedIn || options.roles) requireUser();
     if (options.roles && !hasRole(user, ...options.roles)) forbidden();
+    const t = tFor(locale);
+    let loaded: Promise<AppAbility> | undefined;
+    const ability = () => (loaded ??= abilityFor(tx, user));
+    const authorize = async (action: string, subjectType: string, record?: Record<string, unknown>) => {
+      if (!(await ability()).can(action, record ? asSubject(subjectType, { ...record }) : subjectType)) forbidden(refusalMessage(t, action, subjectType));
+    };
+    if (options.can) {
+      const { action, subject } = options.can;
+      if (!user && !(await ability()).can(action, subject)) requireUser();
+      await authorize(action, subject);
+    }
     return fn({
       request,
       params,
       context,
       tenant,
       user,
-      ability: abilityFor(user),
+      ability,
+      authorize,
       locale,
-      t: tFor(locale),
+      t,
       tx,
       csrfToken: csrfTokenFor(context.csrfSeed),
       requireUser,
@@ -195,6 +226,15 @@ export const WRAPPED = Symbol.for("communa.route-wrapper");
 export function markWrapped<F extends (...args: never[]) => unknown>(fn: F, kind: string): F {
   Object.defineProperty(fn, WRAPPED, { value: kind });
   return fn;
+}
+
+/**
+ * For the few resources that are the same on every host and read no data (the browser's
+ * translations): no tenant, no user, no database. The error page of an unknown host needs
+ * them too, to hydrate in the visitor's language.
+ */
+export function staticLoader<T>(fn: (args: LoaderFunctionArgs) => Promise<T>) {
+  return markWrapped((args: LoaderFunctionArgs) => fn(args), "static");
 }
 
 export function tenantLoader<T>(fn: (ctx: RouteContext) => Promise<T>, options: RouteOptions = {}) {
