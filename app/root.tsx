@@ -93,11 +93,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta charSet="utf-8" />
         <Meta />
         <Links />
-        {theme ? (
-          <style nonce={nonce} suppressHydrationWarning>
-            {`:root{--brand:${theme.primary};--accent:${theme.accent}}`}
-          </style>
-        ) : null}
+        {theme ? <link rel="stylesheet" href={`/theme.css?v=${encodeURIComponent(theme.primary + theme.accent)}`} /> : null}
       </head>
       <body>
         {children}

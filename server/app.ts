@@ -41,7 +41,7 @@ export function createApp(options: { build: ServerBuild; production: boolean; qu
       [
         "default-src 'self'",
         `script-src 'self' 'nonce-${nonce}'`,
-        `style-src 'self' 'nonce-${nonce}'`,
+        "style-src 'self'",
         "img-src 'self' data: blob:",
         "font-src 'self'",
         "connect-src 'self'",
