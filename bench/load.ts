@@ -60,6 +60,7 @@ async function measure(request: LoadRequest): Promise<LoadResult> {
   const warmup = await phase(request, request.warmupSeconds);
   // Every response's own latency, at autocannon's hrtime resolution: its histogram keeps
   // whole milliseconds and reports p97.5 but no p95.
+  process.send!({ measuring: true } satisfies LoadProgress);
   let samples = new Float64Array(1 << 16);
   let count = 0;
   const measured = await phase(request, request.seconds, (ms) => {
@@ -81,6 +82,8 @@ async function measure(request: LoadRequest): Promise<LoadResult> {
   };
 }
 
+/** Sent when the warm-up is over, so that the parent can read its CPU counters. */
+export type LoadProgress = { measuring: true };
 export type LoadReply = { ok: true; result: LoadResult } | { ok: false; error: string };
 
 process.once("message", (request: LoadRequest) => {

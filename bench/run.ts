@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RequestListener } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import type { LoadReply, LoadRequest, LoadResult } from "./load.ts";
+import type { LoadProgress, LoadReply, LoadRequest, LoadResult } from "./load.ts";
 
 // React picks its development or production build when first loaded, which happens below
 // through dynamic imports only: measure what a deployment runs.
@@ -48,9 +48,45 @@ type Target = {
   /** Text the page must contain: a 200 that is not the expected page is a failure too. */
   marker: string;
   handler: RequestListener;
+  /** The PostgreSQL cluster the target queries, whose CPU time is counted too. */
+  postmasterPidFile?: string;
 };
 
-type Measured = LoadResult & { name: string; bodyBytes: number };
+type Measured = LoadResult & { name: string; bodyBytes: number; cpuMsPerRequest: number; dbCpuMsPerRequest: number | null };
+
+/** USER_HZ, the unit of /proc/<pid>/stat times on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time of a PostgreSQL cluster: its postmaster, its live children and its reaped ones. */
+function postgresCpuMs(pidFile: string): number | null {
+  try {
+    const postmaster = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+    let ticks = 0;
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      // Fields after the command name: state, ppid, ... utime (14th), stime, cutime, cstime.
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+      if (Number(entry) === postmaster) ticks += f[11] + f[12] + f[13] + f[14];
+      else if (f[1] === postmaster) ticks += f[11] + f[12];
+    }
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+type CpuReading = { node: number; db: number | null };
+
+function readCpu(target: Target): CpuReading {
+  const { user, system } = process.cpuUsage();
+  return { node: (user + system) / 1000, db: target.postmasterPidFile ? postgresCpuMs(target.postmasterPidFile) : null };
+}
 
 async function listen(handler: RequestListener, port: number): Promise<http.Server> {
   const server = http.createServer(handler);
@@ -79,14 +115,17 @@ function fetchOnce(port: number, headers: Record<string, string>): Promise<{ sta
   });
 }
 
-function runLoad(request: LoadRequest): Promise<LoadResult> {
+function runLoad(request: LoadRequest, onMeasuring: () => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], {
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let reply: LoadReply | undefined;
-    child.once("message", (message: LoadReply) => (reply = message));
+    child.on("message", (message: LoadProgress | LoadReply) => {
+      if ("measuring" in message) onMeasuring();
+      else reply = message;
+    });
     child.once("error", reject);
     child.once("exit", (code) => {
       if (reply?.ok) resolve(reply.result);
@@ -106,14 +145,26 @@ async function measure(target: Target): Promise<Measured> {
       );
     }
     say(`${target.name}: ${settings.warmupSeconds}s warm-up, then ${settings.seconds}s with ${settings.connections} connections`);
-    const result = await runLoad({
-      url: `http://${HOST}:${target.port}/`,
-      headers: target.headers,
-      connections: settings.connections,
-      warmupSeconds: settings.warmupSeconds,
-      seconds: settings.seconds,
-    });
-    return { ...result, name: target.name, bodyBytes: Buffer.byteLength(page.body) };
+    let before: CpuReading | undefined;
+    const result = await runLoad(
+      {
+        url: `http://${HOST}:${target.port}/`,
+        headers: target.headers,
+        connections: settings.connections,
+        warmupSeconds: settings.warmupSeconds,
+        seconds: settings.seconds,
+      },
+      () => (before = readCpu(target)),
+    );
+    const after = readCpu(target);
+    const perRequest = (spent: number) => spent / Math.max(1, result.requests);
+    return {
+      ...result,
+      name: target.name,
+      bodyBytes: Buffer.byteLength(page.body),
+      cpuMsPerRequest: before ? perRequest(after.node - before.node) : Number.NaN,
+      dbCpuMsPerRequest: before?.db != null && after.db != null ? perRequest(after.db - before.db) : null,
+    };
   } finally {
     await close(server);
   }
@@ -177,7 +228,14 @@ async function portalTarget(): Promise<{ target: Target; database: Database }> {
     const app = createApp({ build, production: true, quietLogs: true });
     const tenant = JSON.parse(fs.readFileSync(path.join(ROOT, "tenants", "hellemmes", "tenant.json"), "utf8")) as { name: string };
     return {
-      target: { name: "Portal home (hellemmes)", port: PORTS.portal, headers: { Host: PORTAL_HOST }, marker: tenant.name, handler: app },
+      target: {
+        name: "Portal home (hellemmes)",
+        port: PORTS.portal,
+        headers: { Host: PORTAL_HOST },
+        marker: tenant.name,
+        handler: app,
+        postmasterPidFile: path.join(PG_DIR, "postmaster.pid"),
+      },
       database,
     };
   } catch (error) {
@@ -209,13 +267,14 @@ async function waitForAppConnectionsToClose(database: Database) {
 function removeCluster() {
   fs.rmSync(PG_DIR, { recursive: true, force: true });
   fs.rmSync(`${PG_DIR}.superuser-password`, { force: true });
+  fs.rmSync(`${PG_DIR}.owner-pid`, { force: true });
 }
 
 const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
 
 function report(results: Measured[]): { failures: string[] } {
   const rows = [
-    ["target", "req/s", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "non-2xx", "page KiB"],
+    ["target", "req/s", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "non-2xx", "page KiB", "CPU ms/req", "db CPU ms/req"],
     ...results.map((r) => [
       r.name,
       fmt(r.requestsPerSecond, 0),
@@ -226,6 +285,8 @@ function report(results: Measured[]): { failures: string[] } {
       String(r.errors + r.timeouts + r.warmup.errors + r.warmup.timeouts),
       String(r.non2xx + r.warmup.non2xx),
       fmt(r.bodyBytes / 1024, 1),
+      fmt(r.cpuMsPerRequest, 3),
+      r.dbCpuMsPerRequest === null ? "-" : fmt(r.dbCpuMsPerRequest, 3),
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -243,6 +304,10 @@ function report(results: Measured[]): { failures: string[] } {
   console.log(
     `Portal home / Remix trivial   ${fmt(portalRatio, 3)}   target >= ${TARGET_RATIO}: ${portalRatio >= TARGET_RATIO ? "PASS" : "FAIL"}`,
   );
+  // The same ratio from CPU time per request, which other load on the machine disturbs less
+  // than it does throughput.
+  const cpuRatio = trivial.cpuMsPerRequest / (portal.cpuMsPerRequest + (portal.dbCpuMsPerRequest ?? 0));
+  console.log(`  by CPU time per request (Node + PostgreSQL): ${fmt(cpuRatio, 3)}`);
   console.log(
     `(${settings.seconds}s per target after ${settings.warmupSeconds}s warm-up, ${settings.connections} connections, ` +
       `load generator in its own process on this machine: ${os.cpus().length} cores, Node ${process.version})`,

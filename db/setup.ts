@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded.ts";
+import { installJobQueue } from "./jobs.ts";
 import { migrateToLatest } from "./migrate.ts";
 
 export type DatabaseUrls = {
@@ -49,7 +50,9 @@ async function prepareEmbeddedOwner(superuserUrl: string, database: string): Pro
   await withClient(superuserUrl, async (c) => {
     const role = await c.query("select 1 from pg_roles where rolname = $1", [EMBEDDED_OWNER]);
     const verb = role.rowCount ? "alter" : "create";
-    await c.query(`${verb} role ${ident(EMBEDDED_OWNER)} login createrole nosuperuser nobypassrls password ${literal(password)}`);
+    // createdb: a tenant export is re-imported into a fresh database of the same cluster
+    // (the round-trip test, a restore rehearsal), which the owner creates and then owns.
+    await c.query(`${verb} role ${ident(EMBEDDED_OWNER)} login createrole createdb nosuperuser nobypassrls password ${literal(password)}`);
     const db = await c.query("select 1 from pg_database where datname = $1", [database]);
     if (!db.rowCount) await c.query(`create database ${ident(database)} owner ${ident(EMBEDDED_OWNER)}`);
   });
@@ -133,6 +136,7 @@ export async function prepareDatabase(options: {
     }
     await migrateToLatest(ownerUrl, log);
     await applyAppGrants(ownerUrl, appRole);
+    await installJobQueue(ownerUrl, log);
     return { ownerUrl, appUrl, embedded };
   } catch (error) {
     await embedded?.stop();

@@ -6,7 +6,6 @@ import path from "node:path";
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { z } from "zod";
-import communes from "@etalab/decoupage-administratif/data/communes.json" with { type: "json" };
 import {
   describeIssues,
   tenantDefinitionSchema,
@@ -15,6 +14,8 @@ import {
   type TenantDefinition,
 } from "../app/core/tenant/definition.ts";
 import { getModule } from "../app/core/modules/registry.server.ts";
+import { defaultRoleRules, VISITOR } from "../app/core/permissions/catalog.server.ts";
+import { communeFacts } from "../app/core/tenant/communes.server.ts";
 import { BUILTIN_ROLES, type BuiltinRole } from "../app/core/modules/types.ts";
 import frRoles from "../app/core/locales/fr/roles.json" with { type: "json" };
 import enRoles from "../app/core/locales/en/roles.json" with { type: "json" };
@@ -28,29 +29,7 @@ export class TenantDefinitionError extends Error {
   }
 }
 
-type Commune = { code: string; nom: string; type: string; population?: number; codesPostaux?: string[]; departement?: string; chefLieu?: string };
-const COMMUNES = communes as Commune[];
-
-export function communeFacts(inseeCode: string): CommuneFacts | null {
-  const matches = COMMUNES.filter((c) => c.code === inseeCode);
-  if (matches.length === 0) return null;
-  // A code can name both a current commune and a former one merged into it: prefer the current.
-  const c = matches.find((m) => m.type === "commune-actuelle") ?? matches[0];
-  const parent = c.chefLieu ? COMMUNES.find((p) => p.code === c.chefLieu && p.type === "commune-actuelle") : undefined;
-  return {
-    inseeCode: c.code,
-    officialName: c.nom,
-    type: c.type,
-    population: typeof c.population === "number" ? c.population : null,
-    // An associated or delegated commune has no postcode of its own in the dataset, and its
-    // parent's list covers the whole parent town (Lille has five): claim none rather than
-    // mislead. The definition's `postalCodes` says which of the parent's codes apply.
-    postalCodes: c.chefLieu ? [] : (c.codesPostaux ?? []),
-    departement: c.departement ?? null,
-    chefLieu: c.chefLieu ?? null,
-    parentName: parent?.nom ?? null,
-  };
-}
+export { communeFacts };
 
 /**
  * The postcodes to show: the definition's own list when it has one, else the dataset's. A
@@ -277,13 +256,22 @@ export async function syncTenants(options: { ownerUrl: string; dir?: string; log
         const kept = Object.keys(t.moduleSettings);
         if (kept.length) dropped = dropped.where("module_id", "not in", kept);
         await dropped.execute();
+        // Permission rules: the modules' defaults for the modules a role has no rules for
+        // yet (`||` keeps the right-hand side, the stored rules, on a module both have).
         for (const key of BUILTIN_ROLES) {
           await tx
             .insertInto("roles")
-            .values({ tenant_id: row.id, key, is_builtin: true, labels: JSON.stringify(ROLE_LABELS[key]) })
-            .onConflict((oc) => oc.columns(["tenant_id", "key"]).doUpdateSet({ is_builtin: true, labels: JSON.stringify(ROLE_LABELS[key]) }))
+            .values({ tenant_id: row.id, key, is_builtin: true, labels: JSON.stringify(ROLE_LABELS[key]), rules: JSON.stringify(defaultRoleRules(key)) })
+            .onConflict((oc) =>
+              oc.columns(["tenant_id", "key"]).doUpdateSet({ is_builtin: true, labels: JSON.stringify(ROLE_LABELS[key]), rules: sql`excluded.rules || roles.rules` }),
+            )
             .execute();
         }
+        await tx
+          .insertInto("visitor_permissions")
+          .values({ tenant_id: row.id, rules: JSON.stringify(defaultRoleRules(VISITOR)) })
+          .onConflict((oc) => oc.column("tenant_id").doUpdateSet({ rules: sql`excluded.rules || visitor_permissions.rules` }))
+          .execute();
         if (t.logo) {
           await tx
             .insertInto("tenant_assets")

@@ -45,3 +45,19 @@ describe("retention purge", () => {
     expect(await left(b.id)).toEqual({ s: "2", a: "2", e: "2" });
   });
 });
+
+describe("retention job", () => {
+  it("is scheduled daily on the queue and purges every tenant", async () => {
+    const { moduleJobTasks, runRetentionPurge, RETENTION_JOB } = await import("./jobs/jobs.server");
+    const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const { taskList, crontab } = moduleJobTasks(log);
+    expect(crontab.split("\n")).toContain(`${RETENTION_JOB.schedule} ${RETENTION_JOB.identifier}`);
+    expect(taskList[RETENTION_JOB.identifier]).toBeTypeOf("function");
+    const t = await createTestTenant();
+    await withTenant(t.id, (tx) =>
+      tx.insertInto("auth_attempts").values({ tenant_id: t.id, scope: "address", key: "1.2.3.4", attempted_at: new Date("2020-01-01") } as never).execute(),
+    );
+    const counts = await runRetentionPurge({ log, now: new Date("2026-01-01") });
+    expect(counts[t.slug].attempts).toBe(1);
+  });
+});

@@ -11,7 +11,7 @@ import { testContext } from "../../db/test/routes";
 
 vi.mock(import("./db/db.server"), async (importOriginal) => {
   const actual = await importOriginal();
-  return { ...actual, withTenant: vi.fn(actual.withTenant) };
+  return { ...actual, withTenant: vi.fn(actual.withTenant) as typeof actual.withTenant };
 });
 
 afterAll(async () => {

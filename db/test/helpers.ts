@@ -5,6 +5,7 @@ import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import type { DB } from "../../app/core/db/schema.ts";
 import { BUILTIN_ROLES } from "../../app/core/modules/types.ts";
+import { defaultRoleRules, VISITOR } from "../../app/core/permissions/catalog.server.ts";
 import type { StoredTenantDefinition } from "../../app/core/tenant/definition.ts";
 
 let owner: Kysely<DB> | undefined;
@@ -38,7 +39,7 @@ export function testDefinition(name: string, host: string, overrides: Partial<St
 
 export type TestTenant = { id: string; slug: string; host: string };
 
-/** A fresh tenant with the built-in roles and the given modules enabled. */
+/** A fresh tenant with the built-in roles (their default permission rules) and the given modules enabled. */
 export async function createTestTenant(options: { modules?: Record<string, Record<string, unknown>>; disabledModules?: string[] } = {}): Promise<TestTenant> {
   const slug = "t-" + crypto.randomBytes(5).toString("hex");
   const host = `${slug}.localhost`;
@@ -50,7 +51,10 @@ export async function createTestTenant(options: { modules?: Record<string, Recor
     .executeTakeFirstOrThrow();
   await db.transaction().execute(async (tx) => {
     await sql`select set_config('app.tenant_id', ${row.id}, true)`.execute(tx);
-    for (const key of BUILTIN_ROLES) await tx.insertInto("roles").values({ tenant_id: row.id, key, is_builtin: true, labels: "{}" }).execute();
+    for (const key of BUILTIN_ROLES) {
+      await tx.insertInto("roles").values({ tenant_id: row.id, key, is_builtin: true, labels: "{}", rules: JSON.stringify(defaultRoleRules(key)) }).execute();
+    }
+    await tx.insertInto("visitor_permissions").values({ tenant_id: row.id, rules: JSON.stringify(defaultRoleRules(VISITOR)) }).execute();
     for (const [id, settings] of Object.entries(options.modules ?? {})) {
       await tx.insertInto("tenant_modules").values({ tenant_id: row.id, module_id: id, enabled: true, settings: JSON.stringify(settings) }).execute();
     }

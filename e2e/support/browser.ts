@@ -59,6 +59,13 @@ export async function withPage<T>(
   const { browser, artifactsDir } = environment();
   const context = await browser.newContext({ locale: "fr-FR", ...options });
   context.setDefaultTimeout(15_000);
+  // Chromium's own CSP message does not say which element was blocked; this event does.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const where = e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}` : "";
+      console.error(`Content Security Policy blocked ${e.violatedDirective}${where}: ${JSON.stringify(e.sample)}`);
+    });
+  });
   const page = await context.newPage();
   if (options.javaScriptEnabled === false) scriptlessPages.set(page, { locale: "fr-FR", ...options, javaScriptEnabled: true });
   const problems: string[] = [];

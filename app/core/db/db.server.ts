@@ -22,11 +22,14 @@ function connect(): Kysely<DB> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A consistent snapshot for reads that span many tables (a whole tenant's export). */
+export type TenantTransactionOptions = { snapshot?: boolean };
+
 /** Runs `fn` in one transaction scoped to `tenantId`; RLS hides and refuses every other tenant's rows. */
-export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options: TenantTransactionOptions = {}): Promise<T> {
   if (!UUID.test(tenantId)) throw new Error(`withTenant: invalid tenant id ${JSON.stringify(tenantId)}`);
-  return connect()
-    .transaction()
+  const builder = connect().transaction();
+  return (options.snapshot ? builder.setIsolationLevel("repeatable read").setAccessMode("read only") : builder)
     .execute(async (tx) => {
       await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(tx);
       return fn(tx);

@@ -1,6 +1,7 @@
 // Table types of the core schema. Modules add their own tables to `DB` by declaration
 // merging (see app/modules/<id>/data/tables.ts), so the core never imports a module.
 import type { ColumnType, Generated, Selectable } from "kysely";
+import type { PermissionRule } from "../permissions/declarations";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, T | string, T | string>;
@@ -49,6 +50,8 @@ export interface UsersTable {
   password_hash: string;
   display_name: string;
   locale: string | null;
+  /** For the "in their neighbourhood" permission condition. */
+  neighbourhood: ColumnType<string | null, string | null | undefined, string | null>;
   is_demo: ColumnType<boolean, boolean | undefined>;
   deactivated_at: Timestamp | null;
   created_at: Generated<Date>;
@@ -60,6 +63,15 @@ export interface RolesTable {
   key: string;
   is_builtin: ColumnType<boolean, boolean | undefined>;
   labels: Json<Record<string, string>>;
+  /** CASL JSON rules by module id (app/core/permissions); a module left out gets its defaults. */
+  rules: ColumnType<Record<string, PermissionRule[]>, string | undefined, string>;
+}
+
+/** The rules that apply to everyone, signed in or not, by module id. */
+export interface VisitorPermissionsTable {
+  tenant_id: string;
+  rules: ColumnType<Record<string, PermissionRule[]>, string | undefined, string>;
+  updated_at: Generated<Date>;
 }
 
 export interface UserRolesTable {
@@ -136,6 +148,7 @@ export interface DB {
   users: UsersTable;
   roles: RolesTable;
   user_roles: UserRolesTable;
+  visitor_permissions: VisitorPermissionsTable;
   sessions: SessionsTable;
   auth_tokens: AuthTokensTable;
   auth_attempts: AuthAttemptsTable;

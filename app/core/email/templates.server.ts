@@ -25,6 +25,7 @@ export type EmailTemplates = {
   resetPassword: { name: string; url: string };
   changeEmail: { name: string; url: string; newEmail: string };
   emailChanged: { name: string; newEmail: string };
+  invitation: { role: string; url: string; days: number };
 };
 export type EmailTemplate = keyof EmailTemplates;
 
@@ -64,6 +65,13 @@ const builders: { [K in EmailTemplate]: Builder<EmailTemplates[K]> } = {
     { text: t("greeting", { name: v.name }) },
     { text: t("emailChanged.body", { email: v.newEmail }) },
     { text: t("emailChanged.notYou") },
+  ],
+  invitation: (t, v) => [
+    { text: t("invitation.greeting") },
+    { text: t("invitation.body", { role: v.role }) },
+    { link: { label: t("invitation.action"), url: v.url, secret: true } },
+    { text: t("invitation.expiry", { count: v.days }) },
+    { text: t("invitation.notYou") },
   ],
 };
 

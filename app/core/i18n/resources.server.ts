@@ -15,6 +15,8 @@ import frOperator from "../locales/fr/operator.json";
 import enOperator from "../locales/en/operator.json";
 import frRoles from "../locales/fr/roles.json";
 import enRoles from "../locales/en/roles.json";
+import frPermissions from "../locales/fr/permissions.json";
+import enPermissions from "../locales/en/permissions.json";
 
 type Resources = Record<Locale, Record<string, Record<string, unknown>>>;
 
@@ -26,5 +28,9 @@ for (const m of moduleRegistry.values()) {
   allResources.fr[m.id] = m.locales.fr;
   allResources.en[m.id] = m.locales.en;
 }
+// Permissions: the core's words, plus each module's subjects and actions under `modules.<id>`.
+const permissionModules = (locale: Locale) => Object.fromEntries([...moduleRegistry.values()].map((m) => [m.id, m.permissions.locales[locale]]));
+allResources.fr.permissions = { ...frPermissions, modules: permissionModules("fr") };
+allResources.en.permissions = { ...enPermissions, modules: permissionModules("en") };
 
 export const namespaces = Object.keys(allResources.fr);

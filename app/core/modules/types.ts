@@ -2,19 +2,11 @@ import type { z } from "zod";
 import type { Tx } from "../db/db.server";
 import type { ModuleEmailBuilder } from "../email/templates.server";
 import type { Logger } from "../http/context";
+import type { ModulePermissions } from "../permissions/declarations";
 import type { Locale } from "../tenant/definition";
 
 export const BUILTIN_ROLES = ["resident", "association_member", "association_manager", "repairer", "staff", "elected"] as const;
 export type BuiltinRole = (typeof BUILTIN_ROLES)[number];
-
-/** A CASL rule as stored in JSON. */
-export type PermissionRule = {
-  action: string | string[];
-  subject: string | string[];
-  fields?: string[];
-  conditions?: Record<string, unknown>;
-  inverted?: boolean;
-};
 
 export type IndicatorProvider = {
   id: string;
@@ -38,12 +30,8 @@ export type ModuleManifest = {
   /** First path segment of every public route of the module; used to answer 404 when disabled. */
   basePath: string;
   settings: z.ZodObject<z.ZodRawShape>;
-  permissions: {
-    subjects: readonly string[];
-    actions: readonly string[];
-    // `visitor` rules apply to everyone, signed in or not.
-    defaults: Partial<Record<BuiltinRole | "visitor", PermissionRule[]>>;
-  };
+  /** Subjects, actions, fields, conditions and default rules per role: `definePermissions` (app/core/permissions). */
+  permissions: ModulePermissions;
   navigation: NavigationEntry[];
   /** Staff tools of the module, listed on the staff console's home (/admin). */
   adminNavigation?: NavigationEntry[];

@@ -17,7 +17,7 @@ export type OperatorTenantSummary = {
   lastActivityAt: Date | null;
 };
 
-export type OperatorTenant = { id: string; slug: string; name: string; timeZone: string };
+export type OperatorTenant = { id: string; slug: string; name: string; timeZone: string; status: "active" | "suspended"; hosts: string[] };
 
 const latest = (...dates: Array<Date | null>) =>
   dates.reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
@@ -59,7 +59,18 @@ function toDate(value: unknown): Date | null {
 }
 
 export async function findTenantBySlug(tx: Tx, slug: string): Promise<OperatorTenant | null> {
-  const row = await tx.selectFrom("tenants").select(["id", "slug", "name", "definition"]).where("slug", "=", slug).executeTakeFirst();
+  const row = await tx
+    .selectFrom("tenants")
+    .select(["id", "slug", "name", "definition", "status", "hosts"])
+    .where("slug", "=", slug)
+    .executeTakeFirst();
   if (!row) return null;
-  return { id: row.id, slug: row.slug, name: row.name, timeZone: (row.definition as StoredTenantDefinition).timeZone };
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    timeZone: (row.definition as StoredTenantDefinition).timeZone,
+    status: row.status,
+    hosts: row.hosts,
+  };
 }

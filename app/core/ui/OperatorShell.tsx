@@ -56,6 +56,9 @@ export function OperatorShell({ children }: { children: React.ReactNode }) {
                     {t("shell.tenants")}
                   </NavLink>
                 </li>
+                <li>
+                  <NavLink to="/operateur/communes/nouvelle">{t("shell.newTenant")}</NavLink>
+                </li>
                 <li className="main-nav__who">{t("shell.signedInAs", { name: operator.displayName })}</li>
                 <li>
                   <Form method="post" action="/operateur/deconnexion">

@@ -105,12 +105,12 @@ export const directoryEmails = {
     }
     return { subject: t("moderation.emails.contactRequest.subject", { initiative: v.initiative }), blocks };
   },
-  contactSent: (t, v: { name: string; groups: string }) => ({
+  contactSent: (t, v: { name: string; groups: string; months: number }) => ({
     subject: t("moderation.emails.contactSent.subject"),
     blocks: [
       greeting(t, v.name),
       { text: t("moderation.emails.contactSent.body", { groups: v.groups }) },
-      { text: t("moderation.emails.contactSent.retention") },
+      { text: t("moderation.emails.contactSent.retention", { months: v.months }) },
     ],
   }),
 } satisfies Record<string, ModuleEmailBuilder<never>>;

@@ -56,7 +56,8 @@ export function parseFilters(params: URLSearchParams, allowed: AllowedKeys): Par
   const filters = emptyFilters();
   const values: ParsedFilters["values"] = {};
 
-  const q = (params.get(PARAM.q) ?? "").replace(/\s+/g, " ").trim();
+  // Control characters (a NUL would even be refused by PostgreSQL) count as spaces.
+  const q = (params.get(PARAM.q) ?? "").replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
   values.q = params.get(PARAM.q) ?? "";
   if (q.length > MAX_QUERY_LENGTH) errors[PARAM.q] = "directory:public.filters.errors.qTooLong";
   else filters.q = q;
@@ -116,7 +117,7 @@ export function filtersToParams(filters: DirectoryFilters): URLSearchParams {
 
 /** Search words: at most MAX_QUERY_TERMS, duplicates removed. */
 export function queryTerms(q: string): string[] {
-  return [...new Set(q.split(" ").filter(Boolean))].slice(0, MAX_QUERY_TERMS);
+  return [...new Set(q.split(/[\s\u0000-\u001f\u007f]+/).filter(Boolean))].slice(0, MAX_QUERY_TERMS);
 }
 
 export function hasActiveFilters(filters: DirectoryFilters): boolean {

@@ -1,6 +1,8 @@
 import { countEvents } from "~/core/events.server";
 import { defineModule } from "~/core/modules/types";
 import { seedDemoInitiatives } from "./data/initiatives.server";
+import { directoryEmails } from "./emails.server";
+import { directoryJobs } from "./jobs/index.server";
 import enCore from "./locales/en/core.json";
 import enModeration from "./locales/en/moderation.json";
 import enOpenData from "./locales/en/opendata.json";
@@ -9,15 +11,24 @@ import frCore from "./locales/fr/core.json";
 import frModeration from "./locales/fr/moderation.json";
 import frOpenData from "./locales/fr/opendata.json";
 import frPublic from "./locales/fr/public.json";
-import { directoryActions, directoryDefaultRules, directorySubjects } from "./permissions";
+import { directoryPermissions } from "./permissions";
 import { directorySettingsSchema } from "./schemas";
 
 export default defineModule({
   id: "directory",
   basePath: "/initiatives",
   settings: directorySettingsSchema,
-  permissions: { subjects: directorySubjects, actions: directoryActions, defaults: directoryDefaultRules },
-  navigation: [{ to: "/initiatives", labelKey: "nav" }],
+  permissions: directoryPermissions,
+  navigation: [
+    { to: "/initiatives", labelKey: "nav" },
+    { to: "/initiatives/rejoindre", labelKey: "moderation.nav.join" },
+    { to: "/initiatives/proposer", labelKey: "moderation.nav.propose" },
+  ],
+  adminNavigation: [
+    { to: "/initiatives/gestion/moderation", labelKey: "moderation.nav.moderation" },
+    { to: "/initiatives/gestion/fraicheur", labelKey: "moderation.nav.freshness" },
+    { to: "/initiatives/gestion/demandes", labelKey: "moderation.nav.requests" },
+  ],
   indicators: [
     {
       id: "initiatives_published",
@@ -28,6 +39,8 @@ export default defineModule({
     },
   ],
   seedDemo: seedDemoInitiatives,
+  emails: directoryEmails,
+  jobs: directoryJobs,
   // One file per area of the module, merged into the module's namespace (top-level keys must not clash).
   locales: {
     fr: { ...frCore, ...frPublic, ...frOpenData, ...frModeration },

@@ -2,6 +2,7 @@
 // `association_manager` of an organisation) claims a listing; staff approve, and from then on
 // the managers of that organisation edit it and receive its reminders and contact requests.
 // Until a listing is claimed, its submitter (or its public contact) receives them by email.
+import { sql } from "kysely";
 import type { Tx } from "~/core/db/db.server";
 import type { SessionUser } from "~/core/auth/session.server";
 import type { Locale } from "~/core/tenant/definition";
@@ -72,7 +73,9 @@ export async function createClaim(tx: Tx, input: { initiativeId: string; user: S
   const inserted = await tx
     .insertInto("directory_claims")
     .values({ tenant_id: listing.tenant_id, initiative_id: listing.id, user_id: input.user.id, organisation_id: input.organisationId, message: input.message })
-    .onConflict((oc) => oc.columns(["tenant_id", "initiative_id", "user_id"]).where("status", "=", "pending").doNothing())
+    // The predicate is literal SQL: PostgreSQL matches it with the partial unique index's
+    // own, which a bound parameter would not prove.
+    .onConflict((oc) => oc.columns(["tenant_id", "initiative_id", "user_id"]).where(sql<boolean>`status = 'pending'`).doNothing())
     .returning("id")
     .executeTakeFirst();
   if (!inserted) throw new ClaimRefused("alreadyPending");
@@ -156,4 +159,32 @@ export async function decideClaim(tx: Tx, claimId: string, approve: boolean, sta
 export async function organisationsOf(tx: Tx, ids: string[]) {
   if (ids.length === 0) return [];
   return tx.selectFrom("organisations").select(["id", "name"]).where("id", "in", ids).orderBy("name").execute();
+}
+
+/** The listings of these organisations (a manager's space), with their freshness. */
+export async function listingsOfOrganisations(tx: Tx, organisationIds: string[]) {
+  if (organisationIds.length === 0) return [];
+  return tx
+    .selectFrom("directory_initiatives as i")
+    .innerJoin("organisations as o", (j) => j.onRef("o.tenant_id", "=", "i.tenant_id").onRef("o.id", "=", "i.organisation_id"))
+    .select(["i.id", "i.name", "i.status", "i.freshness", "i.confirmed_at", "i.reminder_sent_at", "o.name as organisation_name"])
+    .where("i.organisation_id", "in", organisationIds)
+    .where("i.status", "in", ["published", "pending", "changes_requested"])
+    .orderBy("i.name")
+    .execute();
+}
+
+/** Published listings whose name contains the words typed (accents and case ignored), to claim one. */
+export async function findListingsByName(tx: Tx, query: string, limit = 10) {
+  const words = query.trim().slice(0, 100);
+  if (words.length < 2) return [];
+  return tx
+    .selectFrom("directory_initiatives as i")
+    .leftJoin("organisations as o", (j) => j.onRef("o.tenant_id", "=", "i.tenant_id").onRef("o.id", "=", "i.organisation_id"))
+    .select(["i.id", "i.name", "i.organisation_id", "o.name as organisation_name"])
+    .where("i.status", "=", "published")
+    .where(sql<boolean>`directory_normalise(i.name) like '%' || directory_normalise(${words.replace(/[\\%_]/g, (c) => "\\" + c)}) || '%'`)
+    .orderBy("i.name")
+    .limit(limit)
+    .execute();
 }

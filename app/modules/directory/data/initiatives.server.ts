@@ -3,15 +3,6 @@ import { recordEvent } from "~/core/events.server";
 import { demoDirectorySchema } from "../schemas";
 import "./tables";
 
-export async function listPublishedInitiatives(tx: Tx) {
-  return tx
-    .selectFrom("directory_initiatives")
-    .select(["id", "name", "kind", "description", "address", "neighbourhood", "links", "is_demo", "confirmed_at"])
-    .where("status", "=", "published")
-    .orderBy("name")
-    .execute();
-}
-
 /** Loads demo initiatives; existing ones (same name) are left as they are. */
 export async function seedDemoInitiatives(tx: Tx, tenantId: string, data: unknown) {
   const { initiatives } = demoDirectorySchema.parse(data);

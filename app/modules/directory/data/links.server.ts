@@ -83,14 +83,3 @@ export async function consumeLink(tx: Tx, token: string, purposes: LinkPurpose[]
   if (row) return { status: "valid", id: row.id, initiativeId: row.initiative_id, purpose: row.purpose, requestId: row.request_id };
   return checkLink(tx, token, purposes, now);
 }
-
-/** Voids a listing's unused links of these purposes (a newer link replaces them). */
-export async function voidLinks(tx: Tx, initiativeId: string, purposes: LinkPurpose[], now = new Date()) {
-  await tx
-    .updateTable("directory_links")
-    .set({ used_at: now })
-    .where("initiative_id", "=", initiativeId)
-    .where("purpose", "in", purposes)
-    .where("used_at", "is", null)
-    .execute();
-}

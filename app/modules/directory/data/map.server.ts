@@ -5,7 +5,7 @@
 import Supercluster, { type ClusterFeature, type PointFeature } from "supercluster";
 import type { Tx } from "~/core/db/db.server";
 import { filtersToParams, type DirectoryFilters } from "../filters";
-import { criteriaFor, matchesCriteria, publishedSnapshot, type SnapshotListing } from "./search.server";
+import { criteriaFor, matchingListings, publishedSnapshot, type SnapshotListing } from "./search.server";
 
 /** Clusters are formed up to this zoom; beyond it every listing is its own point. */
 export const CLUSTER_MAX_ZOOM = 17;
@@ -66,8 +66,8 @@ export async function mapData(
     indexes.set(key, index);
   } else {
     const points: PointFeature<PointProps>[] = [];
-    for (const listing of snapshot.listings) {
-      if (listing.longitude === null || listing.latitude === null || !matchesCriteria(listing, criteria)) continue;
+    for (const listing of matchingListings(snapshot, criteria)) {
+      if (listing.longitude === null || listing.latitude === null) continue;
       points.push({ type: "Feature", geometry: { type: "Point", coordinates: [listing.longitude, listing.latitude] }, properties: { listing } });
     }
     const created: Index = {

@@ -30,9 +30,7 @@ export type RevisionAction =
   | "reminder_sent"
   | "marked_to_check"
   | "hidden"
-  | "reverted"
-  | "photo_added"
-  | "photo_removed";
+  | "reverted";
 
 /** The content of a listing, as opposed to its moderation and freshness state: what a revert restores. */
 export const CONTENT_FIELDS = [

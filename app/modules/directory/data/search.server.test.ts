@@ -53,6 +53,15 @@ describe("text search", () => {
     expect(names(await search(tenant, { q: "\\" }))).toEqual([]);
   });
 
+  it("never matches a word across two listings, and takes control characters as spaces", async () => {
+    const own = await createTestTenant({ modules: { directory: {} } });
+    await addListing(own, { name: "Alpha", neighbourhood: "Centre" });
+    await addListing(own, { name: "Beta" });
+    expect(names(await search(own, { q: "centre" }))).toEqual(["Alpha"]);
+    expect(names(await search(own, { q: "centrebeta" }))).toEqual([]);
+    expect(names(await search(own, { q: "alp\u0000centre" }))).toEqual(["Alpha"]);
+  });
+
   it("lists in alphabetical order whatever the accents", async () => {
     expect(names(await search(tenant))).toEqual(["Épicerie du Faubourg", "Jardin partagé", "Réduction 100% locale", "Repair_café", "Repaircafé bis"]);
   });

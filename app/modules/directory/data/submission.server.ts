@@ -117,6 +117,11 @@ function lists(form: FormData): FormLists {
   return { layers: strings("layers"), languages: strings("languages") };
 }
 
+/** A refusal that re-renders the form with what the user typed. */
+export function formFailure(form: FormData, errors: FieldErrors): FormFailure {
+  return { ok: false, errors, values: formValues(form), lists: lists(form) };
+}
+
 function formObject(form: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of new Set(form.keys())) {
@@ -163,7 +168,7 @@ export async function parseListingForm(form: FormData, context: ListingFormConte
   const result = listingSchema(context).safeParse(formObject(form));
   collectErrors(result.success ? undefined : result.error, errors);
   const photos = await readPhotos(form, room, errors);
-  if (!result.success || Object.keys(errors).length > 0) return { ok: false, errors, values: formValues(form), lists: lists(form) };
+  if (!result.success || Object.keys(errors).length > 0) return formFailure(form, errors);
   return { ok: true, listing: result.data, photos };
 }
 
@@ -176,7 +181,7 @@ export async function parseSubmissionForm(
   collectErrors(submitter.success ? undefined : submitter.error, errors);
   const listing = await parseListingForm(form, context, MAX_PHOTOS);
   if (!listing.ok) Object.assign(errors, listing.errors);
-  if (!submitter.success || !listing.ok) return { ok: false, errors, values: formValues(form), lists: lists(form) };
+  if (!submitter.success || !listing.ok) return formFailure(form, errors);
   return { ...listing, submitter: submitter.data };
 }
 
@@ -226,15 +231,6 @@ export async function insertPhotos(tx: Tx, tenantId: string, initiativeId: strin
       })),
     )
     .execute();
-}
-
-export async function countPhotos(tx: Tx, initiativeId: string): Promise<number> {
-  const row = await tx
-    .selectFrom("directory_photos")
-    .select((eb) => eb.fn.countAll<string>().as("n"))
-    .where("initiative_id", "=", initiativeId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** Submissions of one address still waiting for their confirmation: a cap against flooding the queue. */
@@ -359,4 +355,36 @@ export function listingFormValues(l: {
   };
   if (l.contact_public) values.contactPublic = "on";
   return { values, lists: { layers: l.layers, languages: l.languages } };
+}
+
+export async function listPhotos(tx: Tx, initiativeId: string) {
+  return tx
+    .selectFrom("directory_photos")
+    .select(["id", "alt", "width", "height"])
+    .where("initiative_id", "=", initiativeId)
+    .orderBy("position")
+    .orderBy("created_at")
+    .execute();
+}
+
+/**
+ * Applies an edit form to a listing: content, photos removed (ticked) and added, within
+ * the limit counted after the removals. Nothing is written when anything is wrong.
+ */
+export async function applyListingEdit(
+  tx: Tx,
+  initiativeId: string,
+  form: FormData,
+  context: ListingFormContext,
+  actor: Actor,
+  action: RevisionAction,
+  extra: { status?: "pending" } = {},
+): Promise<{ ok: true } | FormFailure> {
+  const existing = (await listPhotos(tx, initiativeId)).map((p) => p.id);
+  const ticked = new Set(form.getAll("removePhoto").filter((v): v is string => typeof v === "string"));
+  const removePhotoIds = existing.filter((id) => ticked.has(id));
+  const parsed = await parseListingForm(form, context, MAX_PHOTOS - (existing.length - removePhotoIds.length));
+  if (!parsed.ok) return parsed;
+  await updateListingContent(tx, initiativeId, { listing: parsed.listing, photos: parsed.photos, removePhotoIds }, actor, action, extra);
+  return { ok: true };
 }

@@ -25,8 +25,6 @@ function webLinks(links: string[]) {
   });
 }
 
-// Marked pure so that the browser build drops it: tenantLoader lives in a .server module,
-// empty in the browser, and a call the bundler must keep would fail there.
 export const loader = /* @__PURE__ */ tenantLoader(
   async ({ tx, tenant, locale, params }) => {
     const listing = await getPublicListing(tx, params.id ?? "");

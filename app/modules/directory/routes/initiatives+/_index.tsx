@@ -11,8 +11,6 @@ import { publishedSnapshot, searchInitiatives, type SearchResult } from "../../d
 import { filtersToParams, hasActiveFilters, PARAM } from "../../filters";
 import { languageOptions, readFilters } from "../../public.server";
 
-// Marked pure so that the browser build drops it: tenantLoader lives in a .server module,
-// empty in the browser, and a call the bundler must keep would fail there.
 export const loader = /* @__PURE__ */ tenantLoader(
   async ({ tx, tenant, locale, request }) => {
     const { filters, page, values, errors, vocabulary } = await readFilters(tx, request, locale);

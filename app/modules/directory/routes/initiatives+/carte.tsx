@@ -9,14 +9,12 @@ import { Swatch } from "../../components/Badges";
 import { FilterForm } from "../../components/FilterForm";
 import { MapView, NO_STAGE_COLOUR } from "../../components/MapView";
 import { MAP_MAX_ZOOM } from "../../data/map.server";
-import { criteriaFor, matchesCriteria, publishedSnapshot } from "../../data/search.server";
+import { criteriaFor, matchingListings, publishedSnapshot } from "../../data/search.server";
 import { filtersToParams } from "../../filters";
 import { directorySettings, languageOptions, readFilters } from "../../public.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/vendor/maplibre-gl.css" }];
 
-// Marked pure so that the browser build drops it: tenantLoader lives in a .server module,
-// empty in the browser, and a call the bundler must keep would fail there.
 export const loader = /* @__PURE__ */ tenantLoader(
   async ({ tx, tenant, locale, request }) => {
     const { filters, values, errors, vocabulary, colourBy } = await readFilters(tx, request, locale);
@@ -25,7 +23,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
     let total: number | null = null;
     if (!invalid) {
       const criteria = await criteriaFor(tx, filters, new Date(), tenant.timeZone);
-      total = snapshot.listings.filter((l) => matchesCriteria(l, criteria)).length;
+      total = matchingListings(snapshot, criteria).length;
     }
     const settings = directorySettings(tenant);
     return json(
