@@ -7,6 +7,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { i18nFor, isLocale } from "~/core/i18n/i18n.server";
 import { NonceProvider } from "~/core/ui/nonce";
+import { pingDatabase } from "~/core/db/db.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -54,4 +55,10 @@ export default function handleRequest(
 export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
   context.log?.error("unhandled error", { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+}
+
+/** Used by the server's /readyz: ready when the database answers as the app role. */
+export async function checkReadiness() {
+  await pingDatabase();
+  return true;
 }

@@ -116,3 +116,31 @@ describe("event log", () => {
     await expect(withTenant(a.id, (tx) => tx.updateTable("core_events").set({ kind: "x" }).execute())).rejects.toThrow(/permission denied/);
   });
 });
+
+describe("schema ready to be distributed by tenant", () => {
+  it("has tenant_id in the primary key of every tenant table", async () => {
+    const { rows } = await sql<{ table_name: string; pk: string[] | null }>`
+      select c.relname as table_name,
+             (select array_agg(a.attname order by a.attnum) from pg_constraint k
+                join pg_attribute a on a.attrelid = k.conrelid and a.attnum = any(k.conkey)
+               where k.conrelid = c.oid and k.contype = 'p') as pk
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relname = any(${await tenantTables()})`.execute(ownerDb());
+    const missing = rows.filter((r) => !r.pk?.includes("tenant_id")).map((r) => r.table_name);
+    expect(missing).toEqual([]);
+  });
+
+  it("has tenant_id in every foreign key between tenant tables", async () => {
+    const tables = await tenantTables();
+    const { rows } = await sql<{ name: string; from_table: string; to_table: string; cols: string[] }>`
+      select k.conname as name, c.relname as from_table, r.relname as to_table,
+             (select array_agg(a.attname) from pg_attribute a where a.attrelid = k.conrelid and a.attnum = any(k.conkey)) as cols
+      from pg_constraint k
+      join pg_class c on c.oid = k.conrelid join pg_class r on r.oid = k.confrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and k.contype = 'f' and c.relname = any(${tables}) and r.relname = any(${tables})`.execute(ownerDb());
+    expect(rows.length).toBeGreaterThan(5);
+    const without = rows.filter((r) => !r.cols.includes("tenant_id")).map((r) => `${r.from_table} -> ${r.to_table} (${r.name})`);
+    expect(without).toEqual([]);
+  });
+});

@@ -77,13 +77,17 @@ export function createApp(options: { build: ServerBuild; production: boolean; qu
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  const entry = build.entry.module as unknown as { checkReadiness?: () => Promise<boolean> };
+  if (typeof entry.checkReadiness !== "function") throw new Error("app/entry.server.tsx must export checkReadiness()");
+  const checkReadiness = entry.checkReadiness;
   app.get("/readyz", async (_req, res) => {
     try {
-      const entry = build.entry.module as unknown as { checkReadiness?: () => Promise<boolean> };
-      await entry.checkReadiness?.();
+      await checkReadiness();
       res.json({ status: "ready" });
     } catch (error) {
-      res.status(503).json({ status: "unavailable", error: String(error) });
+      // The reason goes to the log, not to whoever probes the endpoint.
+      jsonLogger({ requestId: res.locals.requestId }).error("not ready", { error: String(error) });
+      res.status(503).json({ status: "unavailable" });
     }
   });
 
