@@ -13,6 +13,7 @@ import { tenantOrigin } from "../http/urls.server";
 import { tFor } from "../i18n/i18n.server";
 import { BUILTIN_ROLES } from "../modules/types";
 import { getModule } from "../modules/registry.server";
+import { defaultRoleRules, VISITOR } from "../permissions/catalog.server";
 import { communeFacts, INSEE_CODE } from "../tenant/communes.server";
 import { LOCALES, tenantDefinitionSchema, type CommuneFacts, type StoredTenantDefinition } from "../tenant/definition";
 import { exportTenant, type ExportManifest } from "../tenant/portability.server";
@@ -176,10 +177,11 @@ async function takenHosts(tx: Tx, hosts: string[]): Promise<string[]> {
 }
 
 /**
- * Creates the town, its built-in roles, its modules with their default settings, and the
- * invitation of its first staff account (mailed once committed), and audits it all. Field
- * errors come back before anything is written; a slug or host taken meanwhile by another
- * creation aborts the platform statement, and the whole transaction with it.
+ * Creates the town, its built-in roles (default permission rules), its modules with their
+ * default settings, and the invitation of its first staff account (mailed once committed),
+ * and audits it all. Field errors come back before anything is written; a slug or host
+ * taken meanwhile by another creation aborts the platform statement, and the whole
+ * transaction with it.
  */
 export async function createTenant(
   ctx: { tx: Tx; operator: OperatorSession; request: Request; afterCommit: (fn: () => Promise<void> | void) => void },
@@ -209,10 +211,15 @@ export async function createTenant(
 
   await enterTenant(tx, tenantId);
   const labels = Object.fromEntries(LOCALES.map((l) => [l, tFor(l, "roles")] as const));
+  // The built-in roles with the modules' default permission rules, as `tenants:sync` stores them.
   for (const key of BUILTIN_ROLES) {
     const roleLabels = Object.fromEntries(LOCALES.map((l) => [l, labels[l](`labels.${key}`)]));
-    await tx.insertInto("roles").values({ tenant_id: tenantId, key, is_builtin: true, labels: JSON.stringify(roleLabels) }).execute();
+    await tx
+      .insertInto("roles")
+      .values({ tenant_id: tenantId, key, is_builtin: true, labels: JSON.stringify(roleLabels), rules: JSON.stringify(defaultRoleRules(key)) })
+      .execute();
   }
+  await tx.insertInto("visitor_permissions").values({ tenant_id: tenantId, rules: JSON.stringify(defaultRoleRules(VISITOR)) }).execute();
   for (const [moduleId, state] of Object.entries(stored.modules)) {
     await tx
       .insertInto("tenant_modules")

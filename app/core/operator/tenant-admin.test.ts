@@ -8,6 +8,7 @@ import { createSession, sessionCookieName } from "~/core/auth/session.server";
 import { hashPassword } from "~/core/auth/password.server";
 import { closeDatabase, withTenant } from "~/core/db/db.server";
 import { getModule } from "~/core/modules/registry.server";
+import { defaultRoleRules, VISITOR } from "~/core/permissions/catalog.server";
 import { loader as rootLoader } from "~/root";
 import { loader as tenantsLoader } from "~/routes/operateur+/_index";
 import { action as createAction, loader as createLoader } from "~/routes/operateur+/communes.nouvelle";
@@ -149,13 +150,16 @@ describe("creating a town", () => {
     expect(await shell.json()).toMatchObject({ shell: "tenant", tenant: { slug, name: "Libercourt", status: "active" } });
 
     const town = await withTenant(row.id, async (tx) => ({
-      roles: await tx.selectFrom("roles").select(["key", "is_builtin", "labels"]).orderBy("key").execute(),
+      roles: await tx.selectFrom("roles").select(["key", "is_builtin", "labels", "rules"]).orderBy("key").execute(),
+      visitor: await tx.selectFrom("visitor_permissions").select("rules").executeTakeFirst(),
       modules: await tx.selectFrom("tenant_modules").select(["module_id", "enabled", "settings"]).execute(),
       invitations: await tx.selectFrom("invitations").selectAll().execute(),
       mail: await tx.selectFrom("outbox_emails").select(["to_address", "subject", "text_body"]).execute(),
     }));
     expect(town.roles).toHaveLength(6);
     expect(town.roles.find((r) => r.key === "staff")).toMatchObject({ is_builtin: true, labels: { fr: "Agent·e de la ville", en: expect.any(String) } });
+    for (const role of town.roles) expect(role.rules, role.key).toEqual(defaultRoleRules(role.key));
+    expect(town.visitor?.rules).toEqual(defaultRoleRules(VISITOR));
     expect(town.modules).toEqual([{ module_id: "directory", enabled: true, settings: getModule("directory")!.settings.parse({}) }]);
     expect(town.invitations).toHaveLength(1);
     const invitation = town.invitations[0];
