@@ -1,9 +1,15 @@
-import { json } from "@remix-run/node";
+import { json, type HeadersFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listModules } from "~/core/modules/registry.server";
 import { tenantLoader } from "~/core/route.server";
 import { isModuleEnabled } from "~/core/tenant/tenant.server";
+
+/**
+ * The same page for every anonymous visitor of a town: the server may keep it a few seconds
+ * (server/page-cache.ts swaps the nonce and CSRF token; signed-in visitors never get it).
+ */
+export const headers: HeadersFunction = () => ({ "X-Communa-Page-Cache": "anonymous" });
 
 export const loader = /* @__PURE__ */ tenantLoader(async ({ tenant }) => {
   const modules = listModules()
