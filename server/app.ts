@@ -5,9 +5,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler as createRemixHandler, type ServerBuild } from "@remix-run/node";
 import { parse as parseCookies } from "cookie";
 import type { Logger } from "../app/core/http/context.ts";
+import { csrfTokenFor } from "../app/core/http/csrf.server.ts";
+import { anonymousPageCache } from "./page-cache.ts";
+import { contentSecurityPolicy, isPolicyFor } from "../app/core/http/csp.ts";
 
 export function jsonLogger(base: Record<string, unknown> = {}): Logger {
   const write = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
@@ -23,7 +26,13 @@ export async function loadBuild(buildPath = path.resolve("build/index.js")): Pro
   return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 }
 
-export function createApp(options: { build: ServerBuild; production: boolean; quietLogs?: boolean }) {
+export function createApp(options: {
+  build: ServerBuild;
+  production: boolean;
+  quietLogs?: boolean;
+  /** The few-seconds cache of anonymous pages (server/page-cache.ts); on unless false. */
+  pageCache?: boolean;
+}) {
   const { build, production } = options;
   process.env.COMMUNA_BUILD_ID ??= build.assets.version;
   const app = express();
@@ -36,23 +45,7 @@ export function createApp(options: { build: ServerBuild; production: boolean; qu
     res.locals.requestId = requestId;
     res.locals.nonce = nonce;
     res.setHeader("X-Request-Id", requestId);
-    res.setHeader(
-      "Content-Security-Policy",
-      [
-        "default-src 'self'",
-        `script-src 'self' 'nonce-${nonce}'`,
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "child-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-      ].join("; "),
-    );
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -109,19 +102,43 @@ export function createApp(options: { build: ServerBuild; production: boolean; qu
     next();
   });
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: production ? "production" : "development",
-      getLoadContext: (req, res) => ({
-        requestId: res.locals.requestId,
-        nonce: res.locals.nonce,
-        csrfSeed: res.locals.csrfSeed,
-        clientIp: req.ip ?? req.socket.remoteAddress ?? "",
-        log: jsonLogger({ requestId: res.locals.requestId }),
+  // @remix-run/express *appends* a route's headers: a route's own policy (app/core/http/csp.ts)
+  // must replace the default one, or the browser would enforce both. Only a policy carrying
+  // this request's nonce does; any other is appended and can only restrict further.
+  app.use((_req, res, next) => {
+    const append = res.append.bind(res);
+    res.append = (field: string, value?: string | string[]) => {
+      if (field.toLowerCase() === "content-security-policy" && typeof value === "string" && isPolicyFor(value, res.locals.nonce)) {
+        res.setHeader("Content-Security-Policy", value);
+        return res;
+      }
+      return append(field, value);
+    };
+    next();
+  });
+
+  const mode = production ? "production" : "development";
+  const loadContext = (req: express.Request, res: express.Response) => ({
+    requestId: res.locals.requestId as string,
+    nonce: res.locals.nonce as string,
+    csrfSeed: res.locals.csrfSeed as string,
+    clientIp: req.ip ?? req.socket.remoteAddress ?? "",
+    log: jsonLogger({ requestId: res.locals.requestId }),
+  });
+  if (options.pageCache !== false) {
+    const handle = createRemixHandler(build, mode);
+    app.use(
+      anonymousPageCache({
+        paths: ["/"],
+        ttlMs: 5_000,
+        sessionCookies: ["communa_session", "__Host-communa_session", "communa_operator", "__Host-communa_operator"],
+        varyCookies: ["communa_lng"],
+        csrfTokenFor,
+        handle: (request, context) => handle(request, context),
+        loadContext,
       }),
-    }),
-  );
+    );
+  }
+  app.all("*", createRequestHandler({ build, mode, getLoadContext: loadContext }));
   return app;
 }

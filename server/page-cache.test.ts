@@ -55,7 +55,7 @@ const page: Handler = () => {
 function renderingWith(nonce: string, token: string): Handler {
   return () =>
     new Response(`<script nonce="${nonce}">x</script><input name="csrf" value="${token}">`, {
-      headers: { "content-type": "text/html", [PAGE_CACHE_HEADER]: "anonymous" },
+      headers: { "content-type": "text/html", [PAGE_CACHE_HEADER]: "anonymous", "x-policy": `script-src 'nonce-${nonce}'` },
     });
 }
 
@@ -73,6 +73,7 @@ describe("anonymous page cache", () => {
       expect(html).not.toContain("nonce-1");
       expect(html).not.toContain("token-of-seed-a");
       expect(second.headers.get(PAGE_CACHE_HEADER)).toBeNull();
+      expect(second.headers.get("x-policy")).toBe("script-src 'nonce-nonce-2'");
     } finally {
       await s.close();
     }

@@ -59,7 +59,8 @@ export function anonymousPageCache(options: PageCacheOptions): express.RequestHa
     const csrfToken = options.csrfTokenFor(res.locals.csrfSeed);
     const hit = cache.get(key);
     if (hit && hit.expires > now()) {
-      for (const [name, value] of hit.headers) res.setHeader(name, value);
+      // A route may put the nonce in a header too (its own Content-Security-Policy).
+      for (const [name, value] of hit.headers) res.append(name, value.replaceAll(hit.nonce, nonce));
       res.status(200).send(hit.html.replaceAll(hit.nonce, nonce).replaceAll(hit.csrfToken, csrfToken));
       return;
     }

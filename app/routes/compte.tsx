@@ -12,6 +12,7 @@ import {
 } from "~/core/auth/accounts.server";
 import { displayNameSchema, emailChangeSchema, passwordChangeSchema } from "~/core/auth/schemas";
 import { listActiveSessions, revokeAllSessions, revokeUserSession } from "~/core/auth/session.server";
+import { DisplayNameField, NewPasswordFields } from "~/core/auth/AccountFields";
 import { describeUserAgent } from "~/core/auth/user-agent";
 import { notFound, tenantAction, tenantLoader, type ActionContext } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
@@ -189,16 +190,7 @@ export default function Account() {
           <CsrfInput />
           <IntentInput intent="name" />
           <ErrorSummary errors={nameResult?.errors} />
-          <Field
-            name="displayName"
-            autoComplete="nickname"
-            label={t("fields.displayName")}
-            hint={t("fields.displayNameHint")}
-            required
-            maxLength={100}
-            error={nameResult?.errors.displayName}
-            defaultValue={nameResult?.values.displayName ?? data.displayName}
-          />
+          <DisplayNameField error={nameResult?.errors.displayName} defaultValue={nameResult?.values.displayName ?? data.displayName} />
           <p>
             <button type="submit" className="button">
               {t("account.name.submit")}
@@ -222,22 +214,11 @@ export default function Account() {
             required
             error={passwordResult?.errors.currentPassword}
           />
-          <Field
+          <NewPasswordFields
             name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            label={t("fields.newPassword")}
-            hint={t("fields.newPasswordHint")}
-            required
+            replacing
             error={passwordResult?.errors.newPassword}
-          />
-          <Field
-            name="confirmPassword"
-            type="password"
-            autoComplete="new-password"
-            label={t("fields.confirmNewPassword")}
-            required
-            error={passwordResult?.errors.confirmPassword}
+            confirmError={passwordResult?.errors.confirmPassword}
           />
           <p>
             <button type="submit" className="button">

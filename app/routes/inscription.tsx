@@ -2,11 +2,12 @@ import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { accountEnv, clientMeta, signUp } from "~/core/auth/accounts.server";
+import { DisplayNameField, EmailField, NewPasswordFields } from "~/core/auth/AccountFields";
 import { signUpSchema } from "~/core/auth/schemas";
 import { rotateSession } from "~/core/auth/session.server";
 import { tenantAction, tenantLoader } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
-import { ErrorSummary, Field } from "~/core/ui/form";
+import { ErrorSummary } from "~/core/ui/form";
 import { parseForm } from "~/core/ui/form.server";
 import { titledMeta } from "~/core/ui/meta";
 
@@ -36,42 +37,9 @@ export default function SignUp() {
       <Form method="post" noValidate className="form">
         <CsrfInput />
         <ErrorSummary errors={data?.errors} />
-        <Field
-          name="email"
-          type="email"
-          autoComplete="email"
-          label={t("fields.email")}
-          required
-          error={data?.errors.email}
-          defaultValue={data?.values.email}
-        />
-        <Field
-          name="displayName"
-          autoComplete="nickname"
-          label={t("fields.displayName")}
-          hint={t("fields.displayNameHint")}
-          required
-          maxLength={100}
-          error={data?.errors.displayName}
-          defaultValue={data?.values.displayName}
-        />
-        <Field
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          label={t("fields.password")}
-          hint={t("fields.newPasswordHint")}
-          required
-          error={data?.errors.password}
-        />
-        <Field
-          name="confirmPassword"
-          type="password"
-          autoComplete="new-password"
-          label={t("fields.confirmPassword")}
-          required
-          error={data?.errors.confirmPassword}
-        />
+        <EmailField error={data?.errors.email} defaultValue={data?.values.email} />
+        <DisplayNameField error={data?.errors.displayName} defaultValue={data?.values.displayName} />
+        <NewPasswordFields name="password" replacing={false} error={data?.errors.password} confirmError={data?.errors.confirmPassword} />
         <p>
           <button type="submit" className="button">
             {t("signUp.submit")}

@@ -2,10 +2,11 @@ import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { accountEnv, requestPasswordReset } from "~/core/auth/accounts.server";
+import { EmailField } from "~/core/auth/AccountFields";
 import { forgotPasswordSchema } from "~/core/auth/schemas";
 import { tenantAction, tenantLoader } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
-import { ErrorSummary, Field, Notice } from "~/core/ui/form";
+import { ErrorSummary, Notice } from "~/core/ui/form";
 import { parseForm } from "~/core/ui/form.server";
 import { titledMeta } from "~/core/ui/meta";
 
@@ -43,15 +44,7 @@ export default function ForgotPassword() {
           <Form method="post" noValidate className="form">
             <CsrfInput />
             <ErrorSummary errors={data?.errors} />
-            <Field
-              name="email"
-              type="email"
-              autoComplete="email"
-              label={t("fields.email")}
-              required
-              error={data?.errors.email}
-              defaultValue={data?.values.email}
-            />
+            <EmailField error={data?.errors.email} defaultValue={data?.values.email} />
             <p>
               <button type="submit" className="button">
                 {t("forgot.submit")}

@@ -2,11 +2,12 @@ import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { clientMeta, resetPassword } from "~/core/auth/accounts.server";
+import { NewPasswordFields } from "~/core/auth/AccountFields";
 import { resetPasswordSchema } from "~/core/auth/schemas";
 import { checkToken } from "~/core/auth/tokens.server";
 import { tenantAction, tenantLoader } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
-import { ErrorSummary, Field } from "~/core/ui/form";
+import { ErrorSummary } from "~/core/ui/form";
 import { parseForm } from "~/core/ui/form.server";
 import { titledMeta } from "~/core/ui/meta";
 
@@ -60,23 +61,7 @@ export default function ResetPassword() {
             <CsrfInput />
             <input type="hidden" name="token" value={loaded.token} />
             <ErrorSummary errors={data?.errors} />
-            <Field
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              label={t("fields.newPassword")}
-              hint={t("fields.newPasswordHint")}
-              required
-              error={errors.password}
-            />
-            <Field
-              name="confirmPassword"
-              type="password"
-              autoComplete="new-password"
-              label={t("fields.confirmNewPassword")}
-              required
-              error={errors.confirmPassword}
-            />
+            <NewPasswordFields name="password" replacing error={errors.password} confirmError={errors.confirmPassword} />
             <p>
               <button type="submit" className="button">
                 {t("reset.submit")}

@@ -1,9 +1,8 @@
-import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { Link, NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { CsrfInput } from "./CsrfInput";
+import { LanguageSwitch } from "./LanguageSwitch";
+import { SignOutButton } from "./SignOutButton";
 import { useOperatorShellData } from "./root-data";
-
-const LANGUAGE_NAMES: Record<string, string> = { fr: "Français", en: "English" };
 
 /**
  * The layout of the operator console (operator hosts only): no town's branding, so that it
@@ -12,10 +11,8 @@ const LANGUAGE_NAMES: Record<string, string> = { fr: "Français", en: "English" 
 export function OperatorShell({ children }: { children: React.ReactNode }) {
   const data = useOperatorShellData();
   const { t } = useTranslation("operator");
-  const location = useLocation();
   if (!data) return <>{children}</>;
   const { operator, locales, locale } = data;
-  const here = location.pathname + location.search;
   return (
     <>
       <a className="skip-link" href="#contenu">
@@ -29,23 +26,7 @@ export function OperatorShell({ children }: { children: React.ReactNode }) {
               <span className="site-brand__tagline">{t("shell.tagline")}</span>
             </span>
           </Link>
-          <nav aria-label={t("shell.languageNav")} className="language-switch">
-            <ul>
-              {locales.map((l) => (
-                <li key={l}>
-                  {l === locale ? (
-                    <span aria-current="true" lang={l}>
-                      {LANGUAGE_NAMES[l]}
-                    </span>
-                  ) : (
-                    <a href={`/operateur/langue/${l}?retour=${encodeURIComponent(here)}`} hrefLang={l} lang={l}>
-                      {LANGUAGE_NAMES[l]}
-                    </a>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <LanguageSwitch locales={locales} current={locale} label={t("shell.languageNav")} switchPath="/operateur/langue" />
         </div>
         <nav aria-label={t("shell.mainNav")} className="main-nav">
           <ul>
@@ -61,12 +42,7 @@ export function OperatorShell({ children }: { children: React.ReactNode }) {
                 </li>
                 <li className="main-nav__who">{t("shell.signedInAs", { name: operator.displayName })}</li>
                 <li>
-                  <Form method="post" action="/operateur/deconnexion">
-                    <CsrfInput />
-                    <button type="submit" className="link-button">
-                      {t("shell.signOut")}
-                    </button>
-                  </Form>
+                  <SignOutButton action="/operateur/deconnexion" label={t("shell.signOut")} />
                 </li>
               </>
             ) : (

@@ -1,17 +1,14 @@
-import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { Link, NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useRootData } from "./root-data";
-import { CsrfInput } from "./CsrfInput";
-
-const LANGUAGE_NAMES: Record<string, string> = { fr: "Français", en: "English" };
+import { LanguageSwitch } from "./LanguageSwitch";
+import { SignOutButton } from "./SignOutButton";
 
 export function PortalShell({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const { t } = useTranslation();
-  const location = useLocation();
   if (!data) return <>{children}</>;
   const { tenant, user, navigation, locale } = data;
-  const here = location.pathname + location.search;
   return (
     <>
       <a className="skip-link" href="#contenu">
@@ -26,23 +23,7 @@ export function PortalShell({ children }: { children: React.ReactNode }) {
               <span className="site-brand__tagline">{t("shell.tagline")}</span>
             </span>
           </Link>
-          <nav aria-label={t("shell.languageNav")} className="language-switch">
-            <ul>
-              {tenant.locales.map((l) => (
-                <li key={l}>
-                  {l === locale ? (
-                    <span aria-current="true" lang={l}>
-                      {LANGUAGE_NAMES[l]}
-                    </span>
-                  ) : (
-                    <a href={`/langue/${l}?retour=${encodeURIComponent(here)}`} hrefLang={l} lang={l}>
-                      {LANGUAGE_NAMES[l]}
-                    </a>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <LanguageSwitch locales={tenant.locales} current={locale} label={t("shell.languageNav")} switchPath="/langue" />
         </div>
         <nav aria-label={t("shell.mainNav")} className="main-nav">
           <ul>
@@ -67,12 +48,7 @@ export function PortalShell({ children }: { children: React.ReactNode }) {
                   <NavLink to="/compte">{t("shell.account", { name: user.displayName })}</NavLink>
                 </li>
                 <li>
-                  <Form method="post" action="/deconnexion">
-                    <CsrfInput />
-                    <button type="submit" className="link-button">
-                      {t("shell.signOut")}
-                    </button>
-                  </Form>
+                  <SignOutButton action="/deconnexion" label={t("shell.signOut")} />
                 </li>
               </>
             ) : (

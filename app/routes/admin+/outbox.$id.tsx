@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getOutboxEmail } from "~/core/email/outbox.server";
 import { notFound, tenantLoader } from "~/core/route.server";
-import { formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
+import { OutboxEmailMeta } from "~/core/ui/OutboxViews";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.email.subject, data?.town);
 
@@ -49,26 +49,12 @@ export default function OutboxEmail() {
         <Link to="/admin/outbox">{t("outbox.back")}</Link>
       </p>
       <h1>{email.subject}</h1>
-      <dl className="email-meta">
-        <dt>{t("outbox.to")}</dt>
-        <dd>{email.to_address}</dd>
-        <dt>{t("outbox.date")}</dt>
-        <dd>{formatDateTime(email.created_at, timeZone)}</dd>
-        <dt>{t("outbox.status")}</dt>
-        <dd>{t(`outbox.statuses.${email.status}`)}</dd>
-        {email.sent_at ? (
-          <>
-            <dt>{t("outbox.sentAt")}</dt>
-            <dd>{formatDateTime(email.sent_at, timeZone)}</dd>
-          </>
-        ) : null}
-        {email.error ? (
-          <>
-            <dt>{t("outbox.error")}</dt>
-            <dd>{email.error}</dd>
-          </>
-        ) : null}
-      </dl>
+      <OutboxEmailMeta
+        email={email}
+        timeZone={timeZone}
+        statusLabel={(status) => t(`outbox.statuses.${status}`)}
+        labels={{ to: t("outbox.to"), date: t("outbox.date"), status: t("outbox.status"), sentAt: t("outbox.sentAt"), error: t("outbox.error") }}
+      />
       <h2>{t("outbox.body")}</h2>
       <TextBody text={email.text_body} />
     </>

@@ -1,10 +1,10 @@
 import { json, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listOutbox } from "~/core/email/outbox.server";
 import { tenantLoader } from "~/core/route.server";
-import { formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
+import { OutboxPagination, OutboxTable } from "~/core/ui/OutboxViews";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
@@ -37,51 +37,20 @@ export default function Outbox() {
       {emails.length === 0 ? (
         <p>{t("outbox.empty")}</p>
       ) : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="outbox-caption">
-          <table>
-            <caption id="outbox-caption" className="visually-hidden">
-              {t("outbox.title")}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("outbox.date")}</th>
-                <th scope="col">{t("outbox.to")}</th>
-                <th scope="col">{t("outbox.subject")}</th>
-                <th scope="col">{t("outbox.status")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {emails.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.created_at, timeZone)}</td>
-                  <td>{e.to_address}</td>
-                  <td>
-                    <Link to={`/admin/outbox/${e.id}`}>{e.subject}</Link>
-                  </td>
-                  <td>{t(`outbox.statuses.${e.status}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <OutboxTable
+          emails={emails}
+          timeZone={timeZone}
+          emailHref={(id) => `/admin/outbox/${id}`}
+          statusLabel={(status) => t(`outbox.statuses.${status}`)}
+          labels={{ caption: t("outbox.title"), date: t("outbox.date"), to: t("outbox.to"), subject: t("outbox.subject"), status: t("outbox.status") }}
+        />
       )}
-      {page > 1 || hasMore ? (
-        <nav aria-label={t("outbox.pagination")} className="pagination">
-          <ul>
-            {page > 1 ? (
-              <li>
-                <Link to={`?page=${page - 1}`}>{t("outbox.newer")}</Link>
-              </li>
-            ) : null}
-            <li aria-current="page">{t("outbox.page", { page })}</li>
-            {hasMore ? (
-              <li>
-                <Link to={`?page=${page + 1}`}>{t("outbox.older")}</Link>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <OutboxPagination
+        page={page}
+        hasMore={hasMore}
+        pageHref={(n) => `?page=${n}`}
+        labels={{ nav: t("outbox.pagination"), newer: t("outbox.newer"), older: t("outbox.older"), current: t("outbox.page", { page }) }}
+      />
     </>
   );
 }

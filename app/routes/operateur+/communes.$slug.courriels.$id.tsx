@@ -6,7 +6,7 @@ import { operatorMeta } from "~/core/operator/meta";
 import { operatorLoader } from "~/core/operator/route.server";
 import { findTenantBySlug } from "~/core/operator/tenants.server";
 import { notFound } from "~/core/route.server";
-import { formatDateTime } from "~/core/ui/format";
+import { OutboxEmailMeta } from "~/core/ui/OutboxViews";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => operatorMeta(matches, data?.title);
 
@@ -33,26 +33,12 @@ export default function OperatorOutboxEmail() {
         <Link to={`/operateur/communes/${tenant.slug}/courriels`}>{t("email.backToOutbox", { name: tenant.name })}</Link>
       </p>
       <h1>{email.subject}</h1>
-      <dl className="email-meta">
-        <dt>{t("email.to")}</dt>
-        <dd>{email.to_address}</dd>
-        <dt>{t("email.createdAt")}</dt>
-        <dd>{formatDateTime(email.created_at, tenant.timeZone)}</dd>
-        {email.sent_at ? (
-          <>
-            <dt>{t("email.sentAt")}</dt>
-            <dd>{formatDateTime(email.sent_at, tenant.timeZone)}</dd>
-          </>
-        ) : null}
-        <dt>{t("email.status")}</dt>
-        <dd>{t(`outbox.status.${email.status}`)}</dd>
-        {email.error ? (
-          <>
-            <dt>{t("email.error")}</dt>
-            <dd>{email.error}</dd>
-          </>
-        ) : null}
-      </dl>
+      <OutboxEmailMeta
+        email={email}
+        timeZone={tenant.timeZone}
+        statusLabel={(status) => t(`outbox.status.${status}`)}
+        labels={{ to: t("email.to"), date: t("email.createdAt"), status: t("email.status"), sentAt: t("email.sentAt"), error: t("email.error") }}
+      />
       <h2>{t("email.body")}</h2>
       <pre className="email-text">{email.text_body}</pre>
     </>

@@ -6,7 +6,7 @@ import { operatorMeta } from "~/core/operator/meta";
 import { operatorLoader } from "~/core/operator/route.server";
 import { findTenantBySlug } from "~/core/operator/tenants.server";
 import { notFound } from "~/core/route.server";
-import { formatDateTime } from "~/core/ui/format";
+import { OutboxPagination, OutboxTable } from "~/core/ui/OutboxViews";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => operatorMeta(matches, data?.title);
 
@@ -43,51 +43,27 @@ export default function OperatorTenantOutbox() {
       {emails.length === 0 ? (
         <p>{t("outbox.empty")}</p>
       ) : (
-        <div className="table-scroll" role="region" aria-labelledby="outbox-caption" tabIndex={0}>
-          <table className="operator-table">
-            <caption id="outbox-caption" className="visually-hidden">
-              {t("outbox.caption", { name: tenant.name })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("outbox.columns.date")}</th>
-                <th scope="col">{t("outbox.columns.to")}</th>
-                <th scope="col">{t("outbox.columns.subject")}</th>
-                <th scope="col">{t("outbox.columns.status")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {emails.map((email) => (
-                <tr key={email.id}>
-                  <td>{formatDateTime(email.created_at, tenant.timeZone)}</td>
-                  <td>{email.to_address}</td>
-                  <td>
-                    <Link to={`${base}/${email.id}`}>{email.subject}</Link>
-                  </td>
-                  <td>{t(`outbox.status.${email.status}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <OutboxTable
+          className="operator-table"
+          emails={emails}
+          timeZone={tenant.timeZone}
+          emailHref={(id) => `${base}/${id}`}
+          statusLabel={(status) => t(`outbox.status.${status}`)}
+          labels={{
+            caption: t("outbox.caption", { name: tenant.name }),
+            date: t("outbox.columns.date"),
+            to: t("outbox.columns.to"),
+            subject: t("outbox.columns.subject"),
+            status: t("outbox.columns.status"),
+          }}
+        />
       )}
-      {page > 1 || hasMore ? (
-        <nav aria-label={t("outbox.pagination")} className="pagination">
-          <ul>
-            {page > 1 ? (
-              <li>
-                <Link to={page === 2 ? base : `${base}?page=${page - 1}`}>{t("outbox.newer")}</Link>
-              </li>
-            ) : null}
-            <li aria-current="page">{t("outbox.page", { page })}</li>
-            {hasMore ? (
-              <li>
-                <Link to={`${base}?page=${page + 1}`}>{t("outbox.older")}</Link>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <OutboxPagination
+        page={page}
+        hasMore={hasMore}
+        pageHref={(n) => (n === 1 ? base : `${base}?page=${n}`)}
+        labels={{ nav: t("outbox.pagination"), newer: t("outbox.newer"), older: t("outbox.older"), current: t("outbox.page", { page }) }}
+      />
     </>
   );
 }

@@ -4,6 +4,9 @@
 // clusters are HTML buttons showing their count (no glyphs needed), single listings are
 // circles coloured by stage or kind. Without JavaScript, or without WebGL, the container
 // says so and points to the list, which holds the same results.
+// A read-only aggregate (a grouping's member towns) passes `geojsonUrl` instead: the whole
+// open-data GeoJSON is loaded once and clustered by maplibre itself, each point linking to
+// the `url` its record carries (the town's own page).
 import type { AddLayerObject, GeoJSONSource, Map as MaplibreMap, MapLayerMouseEvent, Marker } from "maplibre-gl";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -24,11 +27,16 @@ export type MapViewProps = {
   kinds: VocabularyOption[];
   stages: VocabularyOption[];
   listHref: string;
+  /** An open-data FeatureCollection (nom, type, etape, url) to show whole instead of the viewport endpoint. */
+  geojsonUrl?: string;
   labelledBy: string;
   describedBy: string;
 };
 
-type PointProps = { cluster: false; id: string; name: string; kind: string; stage: string | null };
+type PointProps = { cluster: false; id: string; name: string; kind: string; stage: string | null; url?: string };
+type OpenDataCollection = {
+  features: { geometry: { coordinates: [number, number] }; properties: { id: string; nom: string; type: string; etape: string | null; url: string } }[];
+};
 type ClusterProps = { cluster: true; id: number; count: number };
 type DataResponse = {
   features: { geometry: { coordinates: [number, number] }; properties: PointProps | ClusterProps }[];
@@ -77,7 +85,9 @@ export function MapView(props: MapViewProps) {
     async function start() {
       const maplibre = await import("maplibre-gl");
       if (cancelled || !container.current) return;
-      maplibre.setWorkerUrl(`/vendor/maplibre-gl-worker.mjs?v=${maplibre.getVersion()}`);
+      // A tenant's own style needs the worker under its page policy (map-policy.server.ts).
+      const worker = props.externalStyle ? "/initiatives/carte/worker.mjs" : "/vendor/maplibre-gl-worker.mjs";
+      maplibre.setWorkerUrl(`${worker}?v=${maplibre.getVersion()}`);
       const [[west, south], [east, north]] = props.bounds;
       const marginX = (east - west) * 0.5;
       const marginY = (north - south) * 0.5;
@@ -139,7 +149,60 @@ export function MapView(props: MapViewProps) {
         }
       }
 
+      const markReady = () => {
+        if (cancelled) return;
+        setState("ready");
+        if (!performance.getEntriesByName("directory-map-ready").length) performance.mark("directory-map-ready");
+      };
+
+      // Aggregate mode: the clusters maplibre computed for the view, drawn as the same buttons.
+      let aggregateTotal = 0;
+      function showAggregateClusters() {
+        if (cancelled) return;
+        const clusters = new Map<number, DataResponse["features"][number]>();
+        const points = new Set<string>();
+        for (const f of map.querySourceFeatures(SOURCE)) {
+          const p = f.properties as { cluster?: boolean; cluster_id?: number; point_count?: number; id?: string };
+          if (p.cluster && p.cluster_id !== undefined) {
+            if (f.geometry.type !== "Point") continue;
+            const [lng, lat] = f.geometry.coordinates;
+            const coordinates: [number, number] = [lng, lat];
+            clusters.set(p.cluster_id, { geometry: { coordinates }, properties: { cluster: true, id: p.cluster_id, count: p.point_count ?? 0 } });
+          } else if (p.id) {
+            points.add(p.id);
+          }
+        }
+        renderClusters([...clusters.values()]);
+        setSummary({ clusters: clusters.size, points: points.size, listings: aggregateTotal, total: aggregateTotal });
+        markReady();
+      }
+
+      async function loadAggregate(url: string) {
+        const response = await fetch(url, { headers: { Accept: "application/geo+json" } });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const data = (await response.json()) as OpenDataCollection;
+        if (cancelled) return;
+        aggregateTotal = data.features.length;
+        await map.getSource<GeoJSONSource>(SOURCE)?.setData({
+          type: "FeatureCollection",
+          features: data.features.map((f) => ({
+            type: "Feature",
+            geometry: { type: "Point", coordinates: f.geometry.coordinates },
+            properties: { id: f.properties.id, name: f.properties.nom, kind: f.properties.type, stage: f.properties.etape, url: f.properties.url },
+          })),
+        });
+        map.once("idle", showAggregateClusters);
+        map.triggerRepaint();
+      }
+
       async function load() {
+        const aggregateUrl = latest.current.geojsonUrl;
+        if (aggregateUrl) {
+          // Loaded once; a move only regroups what is already there.
+          if (map.getSource<GeoJSONSource>(SOURCE) && aggregateTotal > 0) map.once("idle", showAggregateClusters);
+          else await loadAggregate(aggregateUrl).catch(() => !cancelled && setState("failed"));
+          return;
+        }
         controller?.abort();
         const ownController = new AbortController();
         controller = ownController;
@@ -170,11 +233,7 @@ export function MapView(props: MapViewProps) {
           });
           renderClusters(data.features);
           setSummary(data.summary);
-          map.once("idle", () => {
-            if (cancelled) return;
-            setState("ready");
-            if (!performance.getEntriesByName("directory-map-ready").length) performance.mark("directory-map-ready");
-          });
+          map.once("idle", markReady);
           map.triggerRepaint();
         } catch (error) {
           if ((error as Error).name === "AbortError") return;
@@ -188,11 +247,14 @@ export function MapView(props: MapViewProps) {
       };
 
       map.on("load", () => {
-        map.addSource(SOURCE, { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+        const clustered = latest.current.geojsonUrl ? { cluster: true, clusterMaxZoom: latest.current.maxZoom - 1, clusterRadius: 48 } : {};
+        map.addSource(SOURCE, { type: "geojson", data: { type: "FeatureCollection", features: [] }, ...clustered });
         map.addLayer({
           id: POINTS,
           type: "circle",
           source: SOURCE,
+          // maplibre's own clusters (aggregate mode) are drawn as buttons, not as circles.
+          filter: ["!", ["has", "point_count"]],
           // A dark outline keeps every colour, white included, at 3:1 against the base map.
           paint: { "circle-radius": 8, "circle-stroke-width": 2, "circle-stroke-color": "#1f2937", "circle-color": NO_STAGE_COLOUR },
         });
@@ -215,7 +277,7 @@ export function MapView(props: MapViewProps) {
           const props = f.properties as PointProps;
           const item = document.createElement("li");
           const link = document.createElement("a");
-          link.href = `/initiatives/${encodeURIComponent(props.id)}`;
+          link.href = props.url ?? `/initiatives/${encodeURIComponent(props.id)}`;
           link.textContent = props.name;
           item.append(link);
           const options = latest.current.colourBy === "kind" ? latest.current.kinds : latest.current.stages;

@@ -14,7 +14,7 @@ export async function getPublicListing(tx: Tx, id: string) {
     .select([
       "id", "name", "kind", "stage", "layers", "description", "address", "neighbourhood", "latitude", "longitude",
       "contact_public", "contact_name", "contact_email", "contact_phone", "links", "schedule", "opening_hours",
-      "languages", "accessibility_notes", "confirmed_at", "freshness", "is_demo",
+      "languages", "accessibility_notes", "confirmed_at", "freshness", "is_demo", "organisation_id",
     ])
     .where("id", "=", id)
     .where("status", "=", "published")

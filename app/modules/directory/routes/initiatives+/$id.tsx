@@ -7,6 +7,7 @@ import { notFound, tenantLoader } from "~/core/route.server";
 import { formatDate } from "~/core/ui/format";
 import { StatusBadges, VocabularyValue } from "../../components/Badges";
 import { LocationPreview } from "../../components/LocationPreview";
+import { canManageListing, managedOrganisationIds } from "../../data/claims.server";
 import { getVocabularies } from "../../data/vocabulary.server";
 import { getPublicListing } from "../../data/listing.server";
 import { isOpenAt, localClock, weekSchedule } from "../../opening-hours";
@@ -26,15 +27,26 @@ function webLinks(links: string[]) {
 }
 
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ tx, tenant, locale, params }) => {
+  async ({ tx, tenant, user, locale, params }) => {
     const listing = await getPublicListing(tx, params.id ?? "");
     if (!listing) notFound();
+    const manager = managedOrganisationIds(user).length > 0;
+    // The same rules as the pages they lead to: an unclaimed listing may be claimed by any
+    // association manager; editing and the history belong to the listing's managers and staff.
+    const mayManage = canManageListing(user, listing);
+    const actions = {
+      claim: manager && listing.organisation_id === null,
+      edit: mayManage,
+      history: mayManage,
+      mySpace: manager,
+    };
     const vocabulary = vocabularyOptions(await getVocabularies(tx), locale);
     const hours = listing.opening_hours;
     const { latitude, longitude } = listing;
     return json({
       timeZone: tenant.timeZone,
       vocabulary,
+      actions,
       listing: {
         id: listing.id,
         name: listing.name,
@@ -78,7 +90,7 @@ function Paragraphs({ text }: { text: string }) {
 }
 
 export default function ListingPage() {
-  const { timeZone, vocabulary, listing: l, preview } = useLoaderData<typeof loader>();
+  const { timeZone, vocabulary, actions, listing: l, preview } = useLoaderData<typeof loader>();
   const { t } = useTranslation("directory");
   const layerLabels = l.layers.map((key) => vocabulary.layer.find((o) => o.key === key)?.label ?? key);
   return (
@@ -90,6 +102,32 @@ export default function ListingPage() {
       <StatusBadges toCheck={l.toCheck} isDemo={l.isDemo} openNow={l.openNow} />
       {l.toCheck ? <p className="directory-notice">{t("public.listing.toCheckNotice")}</p> : null}
       <p className="directory-confirmed">{t("public.confirmedOn", { date: formatDate(l.confirmedAt, timeZone) })}</p>
+      {actions.claim || actions.edit || actions.history || actions.mySpace ? (
+        <nav aria-label={t("public.listing.actions.label")}>
+          <ul className="directory-actions">
+            {actions.edit ? (
+              <li>
+                <Link to={`/initiatives/${l.id}/modifier`}>{t("public.listing.actions.edit")}</Link>
+              </li>
+            ) : null}
+            {actions.claim ? (
+              <li>
+                <Link to={`/initiatives/${l.id}/revendiquer`}>{t("public.listing.actions.claim")}</Link>
+              </li>
+            ) : null}
+            {actions.history ? (
+              <li>
+                <Link to={`/initiatives/${l.id}/historique`}>{t("public.listing.actions.history")}</Link>
+              </li>
+            ) : null}
+            {actions.mySpace ? (
+              <li>
+                <Link to="/initiatives/mon-espace">{t("public.listing.actions.mySpace")}</Link>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
 
       <dl className="directory-facts">
         <dt>{t("public.fields.kind")}</dt>

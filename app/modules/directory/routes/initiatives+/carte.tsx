@@ -11,12 +11,16 @@ import { MapView, NO_STAGE_COLOUR } from "../../components/MapView";
 import { MAP_MAX_ZOOM } from "../../data/map.server";
 import { criteriaFor, matchingListings, publishedSnapshot } from "../../data/search.server";
 import { filtersToParams } from "../../filters";
+import { mapPageHeaders } from "../../map-policy";
+import { mapPolicyHeaders } from "../../map-policy.server";
 import { directorySettings, languageOptions, readFilters } from "../../public.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/vendor/maplibre-gl.css" }];
 
+export const headers = mapPageHeaders;
+
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ tx, tenant, locale, request }) => {
+  async ({ tx, tenant, locale, request, context }) => {
     const { filters, values, errors, vocabulary, colourBy } = await readFilters(tx, request, locale);
     const invalid = Object.keys(errors).length > 0;
     const snapshot = await publishedSnapshot(tx);
@@ -43,7 +47,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
           maxZoom: MAP_MAX_ZOOM,
         },
       },
-      { status: invalid ? 400 : 200 },
+      { status: invalid ? 400 : 200, headers: mapPolicyHeaders(tenant, context.nonce) },
     );
   },
   { module: "directory" },

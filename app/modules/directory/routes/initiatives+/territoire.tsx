@@ -1,21 +1,33 @@
 // A grouping's view (intercommunality, region): the published listings of its member towns,
 // read-only, each linking to the listing's page on the town's own portal. 404 for a town
-// that groups no one.
-import { json, type MetaFunction } from "@remix-run/node";
+// that groups no one. The map shows the same listings (the GeoJSON of territoire/donnees.geojson,
+// clustered in the browser: a read-only aggregate); the list stays the complete alternative.
+import { json, type LinksFunction, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound, tenantLoader } from "~/core/route.server";
 import { titledMeta } from "~/core/ui/meta";
+import { Swatch } from "../../components/Badges";
+import { MapView, NO_STAGE_COLOUR } from "../../components/MapView";
 import { countMemberListings, memberListingsPage, memberOrigin, resolveMemberTowns } from "../../data/aggregate.server";
+import { MAP_MAX_ZOOM } from "../../data/map.server";
+import { getVocabularies } from "../../data/vocabulary.server";
+import { mapPageHeaders } from "../../map-policy";
+import { mapPolicyHeaders } from "../../map-policy.server";
 import { directorySettings } from "../../opendata-http.server";
+import { vocabularyOptions } from "../../public.server";
 
 const PER_PAGE = 50;
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/vendor/maplibre-gl.css" }];
+
+export const headers = mapPageHeaders;
+
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ request, tenant, locale, t }) => {
-    const { memberTenants } = directorySettings(tenant);
+  async ({ request, tx, tenant, locale, t, context }) => {
+    const { memberTenants, mapStyleUrl } = directorySettings(tenant);
     if (memberTenants.length === 0) notFound();
     const members = await resolveMemberTowns(memberTenants, tenant.id);
     const counts = await countMemberListings(members);
@@ -24,21 +36,34 @@ export const loader = /* @__PURE__ */ tenantLoader(
     const asked = Number(new URL(request.url).searchParams.get("page") ?? "1");
     const page = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, pages) : 1;
     const items = await memberListingsPage(members, counts, { offset: (page - 1) * PER_PAGE, limit: PER_PAGE }, { requestUrl: request.url, locale });
-    return json({
-      title: t("directory:opendata.territory.title", { name: tenant.name }),
-      town: tenant.name,
-      towns: members.map((m, i) => ({ slug: m.slug, name: m.name, count: counts[i], url: `${memberOrigin(m, request.url)}/initiatives` })),
-      items,
-      total,
-      page,
-      pages,
-    });
+    // Colours and legend follow the grouping's own stages: a member's stage it does not know is drawn uncoloured.
+    const vocabulary = vocabularyOptions(await getVocabularies(tx), locale);
+    return json(
+      {
+        title: t("directory:opendata.territory.title", { name: tenant.name }),
+        town: tenant.name,
+        towns: members.map((m, i) => ({ slug: m.slug, name: m.name, count: counts[i], url: `${memberOrigin(m, request.url)}/initiatives` })),
+        items,
+        total,
+        page,
+        pages,
+        kinds: vocabulary.kind,
+        stages: vocabulary.stage,
+        map: {
+          styleUrl: mapStyleUrl ?? "/initiatives/carte/style.json",
+          externalStyle: !!mapStyleUrl,
+          bounds: tenant.definition.map.bounds,
+          maxZoom: MAP_MAX_ZOOM,
+        },
+      },
+      { headers: mapPolicyHeaders(tenant, context.nonce) },
+    );
   },
   { module: "directory" },
 );
 
 export default function Territory() {
-  const { title, towns, items, total, page, pages } = useLoaderData<typeof loader>();
+  const { title, towns, items, total, page, pages, kinds, stages, map } = useLoaderData<typeof loader>();
   const { t } = useTranslation("directory");
   return (
     <>
@@ -63,8 +88,54 @@ export default function Territory() {
           </a>
         </p>
       </section>
-      <section aria-labelledby="territory-list">
-        <h2 id="territory-list">{t("opendata.territory.listTitle")}</h2>
+      {total > 0 ? (
+        <section aria-labelledby="territory-map-title" className="directory-map-section">
+          <h2 id="territory-map-title">{t("public.territoryMap.heading")}</h2>
+          <p id="territory-map-help">
+            {t("public.territoryMap.help")} <a href="#territory-list">{t("public.territoryMap.helpList")}</a>
+          </p>
+          <a href="#territory-list" className="directory-skip-map">
+            {t("public.map.skip")}
+          </a>
+          <div className="directory-legend" aria-labelledby="territory-legend-title" role="group">
+            <h3 id="territory-legend-title">{t("public.map.legendStage")}</h3>
+            <ul>
+              {stages.map((o) => (
+                <li key={o.key}>
+                  <Swatch colour={o.colour ?? NO_STAGE_COLOUR} />
+                  {o.label}
+                </li>
+              ))}
+              <li>
+                <Swatch colour={NO_STAGE_COLOUR} />
+                {t("public.map.noStage")}
+              </li>
+              <li>
+                <span className="map-cluster map-cluster--s map-cluster--legend" aria-hidden="true">
+                  3
+                </span>
+                {t("public.map.legendCluster")}
+              </li>
+            </ul>
+          </div>
+          <MapView
+            styleUrl={map.styleUrl}
+            externalStyle={map.externalStyle}
+            bounds={map.bounds}
+            maxZoom={map.maxZoom}
+            query=""
+            colourBy="stage"
+            kinds={kinds}
+            stages={stages}
+            listHref="#territory-list"
+            geojsonUrl="/initiatives/territoire/donnees.geojson"
+            labelledBy="territory-map-title"
+            describedBy="territory-map-help"
+          />
+        </section>
+      ) : null}
+      <section aria-labelledby="territory-list-title" id="territory-list" tabIndex={-1}>
+        <h2 id="territory-list-title">{t("opendata.territory.listTitle")}</h2>
         <p role="status">{t("opendata.territory.count", { count: total })}</p>
         {items.length === 0 ? null : (
           <ul className="card-list">
