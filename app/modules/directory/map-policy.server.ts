@@ -25,8 +25,11 @@ export function mapPolicyHeaders(tenant: TenantContext, nonce: string): Record<s
 
 let workerSource: string | null = null;
 
-/** maplibre's worker, as copied to public/vendor at build time (scripts/copy-assets.mjs). */
+/**
+ * maplibre's worker, read from its package (the same file scripts/copy-assets.mjs copies to
+ * public/vendor at build time), so the route works before any build, in tests too.
+ */
 export function mapWorkerSource(): string {
-  workerSource ??= fs.readFileSync(path.resolve("public/vendor/maplibre-gl-worker.mjs"), "utf8");
+  workerSource ??= fs.readFileSync(path.resolve("node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs"), "utf8");
   return workerSource;
 }
