@@ -363,6 +363,14 @@ async function main(): Promise<number> {
     console.error(`\nbench: FAILED, server errors during the run:\n${failures.map((f) => "  - " + f).join("\n")}`);
     return 1;
   }
+  // The directory at scale (100,000 listings): map data by viewport, list search, first map
+  // frame in Chromium, each beside its own trivial-page baseline (bench/directory.ts). In its
+  // own process: the app's build, once loaded here, keeps its pool on this run's database.
+  if (process.env.BENCH_SKIP_DIRECTORY !== "1") {
+    console.log("");
+    const directory = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "directory.ts")], { stdio: "inherit", cwd: ROOT });
+    if (directory.status !== 0) return 1;
+  }
   return 0;
 }
 
