@@ -8,20 +8,17 @@
 // several (what the process sustains). Run alone with `npm run bench:directory`, or call
 // `runDirectoryBench()` from another script.
 import crypto from "node:crypto";
-import { fork, spawnSync } from "node:child_process";
+import { fork } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RequestListener } from "node:http";
-import type { ServerBuild } from "@remix-run/node";
 import type { LoadProgress, LoadReply, LoadRequest, LoadResult } from "./load.ts";
+import { close, HOST, listen, positiveNumber, ROOT, trivialRemixApp } from "./support.ts";
 
-const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
-const TRIVIAL_DIR = path.join(ROOT, "bench", "trivial");
 const PG_DIR = path.join(ROOT, ".data", "pg-bench-directory");
-const HOST = "127.0.0.1";
 const PORTS = { trivial: 3610, app: 3611, postgres: 3652 };
 const TOWN = "hellemmes";
 const TARGETS = { mapP95Ms: 30, listP95Ms: 50 };
@@ -48,14 +45,6 @@ export type DirectoryBenchResult = {
   cacheCheck: { versionRowMs: number; maxAndCountMs: number };
   failures: string[];
 };
-
-function positiveNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 /**
  * One load run in a child process; also the CPU time this process (the servers) spent per
@@ -86,20 +75,6 @@ function runLoad(request: LoadRequest): Promise<LoadResult & { cpuMsPerRequest: 
   });
 }
 
-async function listen(handler: RequestListener, port: number): Promise<http.Server> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, HOST, () => resolve());
-  });
-  return server;
-}
-
-async function close(server: http.Server) {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
 function get(port: number, pathname: string, host?: string): Promise<{ status: number; body: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -112,20 +87,6 @@ function get(port: number, pathname: string, host?: string): Promise<{ status: n
     req.on("error", reject);
     req.setTimeout(60_000, () => req.destroy(new Error(`GET ${pathname} timed out`)));
   });
-}
-
-async function trivialApp(): Promise<RequestListener> {
-  const cli = path.join(ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js");
-  const built = spawnSync(process.execPath, [cli, "build"], { cwd: TRIVIAL_DIR, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`remix build in bench/trivial failed:\n${built.stdout}${built.stderr}`);
-  const { default: express } = await import("express");
-  const { createRequestHandler } = await import("@remix-run/express");
-  const build = (await import(pathToFileURL(path.join(TRIVIAL_DIR, "build", "index.js")).href)) as ServerBuild;
-  const app = express();
-  app.disable("x-powered-by");
-  app.use("/build", express.static(path.join(TRIVIAL_DIR, "public", "build"), { immutable: true, maxAge: "1y" }));
-  app.all("*", createRequestHandler({ build, mode: "production" }));
-  return app;
 }
 
 /**
@@ -362,7 +323,7 @@ export async function runDirectoryBench(options: DirectoryBenchOptions = {}): Pr
     process.env.APP_DATABASE_URL = db.appUrl;
     process.env.SESSION_SECRET ??= crypto.randomBytes(32).toString("base64url");
     say("building the trivial Remix app (bench/trivial)");
-    servers.push(await listen(await trivialApp(), PORTS.trivial));
+    servers.push(await listen(await trivialRemixApp(), PORTS.trivial));
     const { createApp, loadBuild } = await import("../server/app.ts");
     const build = await loadBuild(path.join(ROOT, "build", "index.js"));
     servers.push(await listen(createApp({ build, production: true, quietLogs: true }) as unknown as RequestListener, PORTS.app));

@@ -6,32 +6,20 @@ import { fork, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { RequestListener } from "node:http";
-import type { ServerBuild } from "@remix-run/node";
 import type { LoadProgress, LoadReply, LoadRequest, LoadResult } from "./load.ts";
+import { close, HOST, listen, positiveNumber, ROOT, trivialRemixApp } from "./support.ts";
 
 // React picks its development or production build when first loaded, which happens below
 // through dynamic imports only: measure what a deployment runs.
 process.env.NODE_ENV = "production";
 
-const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
-const TRIVIAL_DIR = path.join(ROOT, "bench", "trivial");
 const PG_DIR = path.join(ROOT, ".data", "pg-bench");
-const HOST = "127.0.0.1";
 const PORTS = { nodeHttp: 3401, trivial: 3402, portal: 3403, postgres: 3450 };
 const PORTAL_HOST = "hellemmes.localhost";
 const TARGET_RATIO = 0.6;
-
-function positiveNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 const settings = {
   seconds: positiveNumber("BENCH_SECONDS", 10),
@@ -86,20 +74,6 @@ type CpuReading = { node: number; db: number | null };
 function readCpu(target: Target): CpuReading {
   const { user, system } = process.cpuUsage();
   return { node: (user + system) / 1000, db: target.postmasterPidFile ? postgresCpuMs(target.postmasterPidFile) : null };
-}
-
-async function listen(handler: RequestListener, port: number): Promise<http.Server> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, HOST, () => resolve());
-  });
-  return server;
-}
-
-async function close(server: http.Server) {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 function fetchOnce(port: number, headers: Record<string, string>): Promise<{ status: number; type: string; body: string }> {
@@ -186,18 +160,7 @@ function nodeHttpTarget(): Target {
 
 async function trivialRemixTarget(): Promise<Target> {
   say("building the trivial Remix app (bench/trivial)");
-  const cli = path.join(ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js");
-  const built = spawnSync(process.execPath, [cli, "build"], { cwd: TRIVIAL_DIR, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`remix build in bench/trivial failed:\n${built.stdout}${built.stderr}`);
-  const { default: express } = await import("express");
-  const { createRequestHandler } = await import("@remix-run/express");
-  const build = (await import(pathToFileURL(path.join(TRIVIAL_DIR, "build", "index.js")).href)) as ServerBuild;
-  // The Remix express template, nothing more.
-  const app = express();
-  app.disable("x-powered-by");
-  app.use("/build", express.static(path.join(TRIVIAL_DIR, "public", "build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(TRIVIAL_DIR, "public"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: "production" }));
+  const app = await trivialRemixApp();
   return { name: "Remix trivial page", port: PORTS.trivial, headers: {}, marker: "<h1>Bonjour</h1>", handler: app };
 }
 
