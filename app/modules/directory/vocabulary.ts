@@ -39,3 +39,12 @@ export function vocabularyLabel(entries: VocabularyEntry[], key: string | null |
   if (!found) return key ?? "";
   return locale === "en" ? found.labels.en : found.labels.fr;
 }
+
+export type VocabularyValue = { key: string; label: string };
+export type VocabularyValues = Record<VocabularyName, VocabularyValue[]>;
+
+/** Each vocabulary as key + label in one language: what the pages that document the values show. */
+export function localisedVocabularies(vocabularies: Vocabularies, locale: string): VocabularyValues {
+  const values = (name: VocabularyName) => vocabularies[name].map((e) => ({ key: e.key, label: vocabularyLabel(vocabularies[name], e.key, locale) }));
+  return { kind: values("kind"), layer: values("layer"), stage: values("stage") };
+}

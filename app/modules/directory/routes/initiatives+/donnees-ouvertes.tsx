@@ -9,7 +9,8 @@ import { openDataSummary } from "../../data/opendata.server";
 import { getVocabularies } from "../../data/vocabulary.server";
 import { API_DEFAULT_PER_PAGE, API_MAX_PER_PAGE, CSV_LIST_SEPARATOR, LICENCES, OPEN_DATA_FIELDS } from "../../opendata";
 import { directorySettings, originOf } from "../../opendata-http.server";
-import { vocabularyLabel } from "../../vocabulary";
+import { localisedVocabularies } from "../../vocabulary";
+import { VocabularyValues } from "../../components/VocabularyValues";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
@@ -17,7 +18,6 @@ export const loader = /* @__PURE__ */ tenantLoader(
   async ({ request, tx, tenant, locale, t }) => {
     const settings = directorySettings(tenant);
     const [summary, vocabularies] = [await openDataSummary(tx), await getVocabularies(tx)];
-    const entries = (name: "kind" | "layer" | "stage") => vocabularies[name].map((e) => ({ key: e.key, label: vocabularyLabel(vocabularies[name], e.key, locale) }));
     return json({
       title: t("directory:opendata.doc.title"),
       town: tenant.name,
@@ -27,7 +27,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
       lastUpdated: summary.lastUpdated?.toISOString() ?? null,
       licenceId: settings.openDataLicence,
       licence: LICENCES[settings.openDataLicence],
-      vocabularies: { kind: entries("kind"), layer: entries("layer"), stage: entries("stage") },
+      vocabularies: localisedVocabularies(vocabularies, locale),
       exampleBbox: tenant.definition.map.bounds.flat().join(","),
       territoryUrl: settings.memberTenants.length > 0 ? `${originOf(request)}/initiatives/territoire/donnees.geojson` : null,
     });
@@ -105,18 +105,7 @@ export default function OpenDataDocumentation() {
           </table>
         </div>
         <h3>{t("opendata.doc.valuesTitle")}</h3>
-        {(["kind", "stage", "layer"] as const).map((name) => (
-          <div key={name}>
-            <h4>{t(`opendata.doc.vocabulary.${name}`)}</h4>
-            <ul>
-              {vocabularies[name].map((e) => (
-                <li key={e.key}>
-                  <code>{e.key}</code> — {e.label}
-                </li>
-              ))}
-            </ul>
-          </div>
-        ))}
+        <VocabularyValues vocabularies={vocabularies} titleKey={(name) => `opendata.doc.vocabulary.${name}`} />
         <h3>{t("opendata.doc.neverTitle")}</h3>
         <p>{t("opendata.doc.never")}</p>
       </section>

@@ -12,7 +12,8 @@ import { titledMeta } from "~/core/ui/meta";
 import { analyseImport, decodeCsv, IMPORT_COLUMNS, importInitiatives, signImport, verifyImport, type ImportAnalysis, type ImportIssue } from "../../data/import.server";
 import { getVocabularies } from "../../data/vocabulary.server";
 import { CSV_LIST_SEPARATOR, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from "../../opendata";
-import { vocabularyLabel } from "../../vocabulary";
+import { localisedVocabularies, vocabularyLabel } from "../../vocabulary";
+import { VocabularyValues } from "../../components/VocabularyValues";
 
 const PATH = "/initiatives/gestion/import";
 const STAFF = { module: "directory", roles: ["staff"] };
@@ -22,12 +23,11 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMe
 export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant, locale, t }) => {
   const vocabularies = await getVocabularies(tx);
   const imported = Number(new URL(request.url).searchParams.get("importe"));
-  const entries = (name: "kind" | "layer" | "stage") => vocabularies[name].map((e) => ({ key: e.key, label: vocabularyLabel(vocabularies[name], e.key, locale) }));
   return json({
     title: t("directory:opendata.import.title"),
     town: tenant.name,
     imported: Number.isInteger(imported) && imported > 0 ? imported : null,
-    vocabularies: { kind: entries("kind"), layer: entries("layer"), stage: entries("stage") },
+    vocabularies: localisedVocabularies(vocabularies, locale),
     columns: IMPORT_COLUMNS,
     bounds: tenant.definition.map.bounds,
   });
@@ -248,18 +248,7 @@ export default function ImportPage() {
               ))}
             </p>
             <h3>{t("opendata.import.valuesTitle")}</h3>
-            {(["kind", "stage", "layer"] as const).map((name) => (
-              <div key={name}>
-                <h4>{t(`opendata.import.vocabulary.${name}`)}</h4>
-                <ul>
-                  {vocabularies[name].map((e) => (
-                    <li key={e.key}>
-                      <code>{e.key}</code> — {e.label}
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ))}
+            <VocabularyValues vocabularies={vocabularies} titleKey={(name) => `opendata.import.vocabulary.${name}`} />
           </section>
         </>
       )}
