@@ -5,6 +5,7 @@ import communes from "@etalab/decoupage-administratif/data/communes.json" with {
 import { closeDatabase, withPlatform, withTenant } from "../app/core/db/db.server";
 import { getModule } from "../app/core/modules/registry.server";
 import frRoles from "../app/core/locales/fr/roles.json";
+import { saveTenantOverrides } from "../app/core/tenant/settings.server";
 import { communeFacts, resolvePostalCodes, syncTenants, TenantDefinitionError } from "./tenants-sync";
 import { createTestTenant } from "./test/helpers";
 import { removeTenantFolder, uniqueSlug, validDefinition, validDemo, writeTenantFolder, type TenantFixture } from "./test/tenant-folders";
@@ -117,6 +118,35 @@ describe("syncTenants with a valid folder", () => {
     const state = await snapshot(tenant.id);
     expect(state.modules).toEqual([expect.objectContaining({ module_id: "directory", enabled: false })]);
     expect(state.assets).toEqual([]);
+  });
+});
+
+describe("syncTenants after changes made in the staff console", () => {
+  it("leaves a module staff changed and a logo staff uploaded as they are", async () => {
+    const slug = uniqueSlug();
+    const definition = validDefinition(slug);
+    const dir = await folder([{ slug, definition }]);
+    await syncTenants({ ownerUrl: ownerUrl(), dir, log: quiet });
+    const [tenant] = await tenantRows([slug]);
+    const uploaded = Buffer.from("uploaded by staff");
+    await withTenant(tenant.id, async (tx) => {
+      await tx.updateTable("tenant_modules").set({ enabled: false, settings: JSON.stringify({ freshnessMonths: 3 }), managed_by: "console" }).where("module_id", "=", "directory").execute();
+      await tx.updateTable("tenant_assets").set({ bytes: uploaded, content_type: "image/png" }).where("key", "=", "logo").execute();
+      await saveTenantOverrides(tx, tenant.id, { logo: { contentType: "image/png", uploadedAt: new Date().toISOString() } });
+    });
+
+    await syncTenants({ ownerUrl: ownerUrl(), dir, log: quiet });
+    let state = await snapshot(tenant.id);
+    expect(state.modules).toEqual([{ module_id: "directory", enabled: false, settings: { freshnessMonths: 3 } }]);
+    expect(state.assets).toEqual([{ key: "logo", content_type: "image/png", bytes: uploaded }]);
+
+    // Left out of the file: a module staff manage is not switched off by the file either.
+    await withTenant(tenant.id, (tx) => tx.updateTable("tenant_modules").set({ enabled: true }).where("module_id", "=", "directory").execute());
+    const dir2 = await folder([{ slug, definition: { ...definition, modules: {}, theme: { primary: "#1d4ed8", accent: "#0f766e" } }, logo: null }]);
+    await syncTenants({ ownerUrl: ownerUrl(), dir: dir2, log: quiet });
+    state = await snapshot(tenant.id);
+    expect(state.modules).toEqual([expect.objectContaining({ module_id: "directory", enabled: true })]);
+    expect(state.assets).toHaveLength(1);
   });
 });
 

@@ -248,11 +248,22 @@ export async function syncTenants(options: { ownerUrl: string; dir?: string; log
           await tx
             .insertInto("tenant_modules")
             .values({ tenant_id: row.id, module_id: moduleId, enabled: state.enabled, settings: JSON.stringify(state.settings) })
-            .onConflict((oc) => oc.columns(["tenant_id", "module_id"]).doUpdateSet({ enabled: state.enabled, settings: JSON.stringify(state.settings), updated_at: new Date() }))
+            .onConflict((oc) =>
+              oc
+                .columns(["tenant_id", "module_id"])
+                .doUpdateSet({ enabled: state.enabled, settings: JSON.stringify(state.settings), updated_at: new Date() })
+                // Once staff changed a module in the console, the console is its source of truth.
+                .where("tenant_modules.managed_by", "=", "file"),
+            )
             .execute();
         }
         // A module left out of the file is switched off; its settings are kept for a return.
-        let dropped = tx.updateTable("tenant_modules").set({ enabled: false, updated_at: new Date() }).where("tenant_id", "=", row.id).where("enabled", "=", true);
+        let dropped = tx
+          .updateTable("tenant_modules")
+          .set({ enabled: false, updated_at: new Date() })
+          .where("tenant_id", "=", row.id)
+          .where("enabled", "=", true)
+          .where("managed_by", "=", "file");
         const kept = Object.keys(t.moduleSettings);
         if (kept.length) dropped = dropped.where("module_id", "not in", kept);
         await dropped.execute();
@@ -272,7 +283,16 @@ export async function syncTenants(options: { ownerUrl: string; dir?: string; log
           .values({ tenant_id: row.id, rules: JSON.stringify(defaultRoleRules(VISITOR)) })
           .onConflict((oc) => oc.column("tenant_id").doUpdateSet({ rules: sql`excluded.rules || visitor_permissions.rules` }))
           .execute();
-        if (t.logo) {
+        // A logo uploaded by staff in the console wins over the file's.
+        const staffLogo = await tx
+          .selectFrom("tenant_settings")
+          .select("tenant_id")
+          .where("tenant_id", "=", row.id)
+          .where(sql<boolean>`overrides ? 'logo'`)
+          .executeTakeFirst();
+        if (staffLogo) {
+          log(`tenant ${t.slug}: logo uploaded in the console kept`);
+        } else if (t.logo) {
           await tx
             .insertInto("tenant_assets")
             .values({ tenant_id: row.id, key: "logo", content_type: t.logo.contentType, bytes: t.logo.bytes })

@@ -63,3 +63,8 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<string> {
     .executeTakeFirstOrThrow();
   return String(row.id);
 }
+
+/** The actor of a change made in the staff console by a signed-in user. */
+export function staffActor(user: { id: string; email: string; displayName: string }): AuditEntry["actor"] {
+  return { kind: "staff", id: user.id, label: `${user.displayName} <${user.email}>` };
+}

@@ -23,6 +23,12 @@ import { hostOf, isModuleEnabled, resolveTenant, type TenantContext } from "./te
 
 export const LOCALE_COOKIE = "communa_lng";
 
+/** How long a proof of the password opens sensitive console actions. */
+export const REAUTH_WINDOW_MS = 15 * 60 * 1000;
+/** Where staff confirm their password again, and set up two-factor sign-in. */
+export const REAUTH_PATH = "/admin/confirmer";
+export const TWO_FACTOR_SETUP_PATH = "/compte/double-authentification";
+
 export type RouteContext = {
   request: Request;
   params: Params;
@@ -64,6 +70,17 @@ export type RouteOptions = {
    */
   can?: { action: string; subject: string };
   signedIn?: boolean;
+  /**
+   * A page of the staff console: signed-in `staff` only (403 otherwise). When the town makes
+   * two-factor sign-in mandatory for staff, a staff account without it is sent to set it up.
+   */
+  console?: boolean;
+  /**
+   * A sensitive console page or action (permissions, people, town settings): the password
+   * must have been proven in this session within REAUTH_WINDOW_MS, else the user is sent to
+   * confirm it and brought back.
+   */
+  sensitive?: boolean;
   /** Still answer while the tenant is suspended (the shell, to show the notice). */
   allowSuspended?: boolean;
   /** Largest request body an action accepts (default DEFAULT_MAX_BODY_BYTES); raise it for uploads. */
@@ -114,15 +131,27 @@ async function run<T>(
   const pending: Array<() => Promise<void> | void> = [];
   const token = sessionTokenFrom(request);
   const body = async (tx: Tx) => {
-    const user = token ? await getSessionUser(tx, token) : null;
+    const url = new URL(request.url);
+    const here = encodeURIComponent(url.pathname + url.search);
+    let user = token ? await getSessionUser(tx, token) : null;
+    // While the town requires two-factor sign-in for staff, a staff account without it holds
+    // no staff powers anywhere (its other roles still apply) until it sets it up.
+    const staffLocked = user !== null && tenant.console.staffTwoFactorRequired && !user.twoFactorEnabled && hasRole(user, "staff");
+    if (staffLocked) user = { ...user!, roles: user!.roles.filter((r) => r.role !== "staff") };
     const locale = localeFor(request, tenant, user);
     const requireUser = () => {
       if (user) return user;
-      const url = new URL(request.url);
-      throw redirect(`/connexion?retour=${encodeURIComponent(url.pathname + url.search)}`);
+      throw redirect(`/connexion?retour=${here}`);
     };
-    if (options.signedIn || options.roles) requireUser();
+    if (options.signedIn || options.roles || options.console || options.sensitive) requireUser();
+    if (options.console && staffLocked) throw redirect(`${TWO_FACTOR_SETUP_PATH}?retour=${here}`);
     if (options.roles && !hasRole(user, ...options.roles)) forbidden();
+    if (options.console && !hasRole(user, "staff")) forbidden();
+    if (options.sensitive) {
+      const provenAt = user!.reauthenticatedAt?.getTime() ?? 0;
+      // An action's URL is the page that posted it (Remix forms post to their route).
+      if (Date.now() - provenAt > REAUTH_WINDOW_MS) throw redirect(`${REAUTH_PATH}?retour=${here}`);
+    }
     const t = tFor(locale);
     let loaded: Promise<AppAbility> | undefined;
     const ability = () => (loaded ??= abilityFor(tx, user));

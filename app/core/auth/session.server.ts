@@ -17,6 +17,10 @@ export type SessionUser = {
   emailVerified: boolean;
   roles: { role: string; organisationId: string | null }[];
   sessionId: string;
+  /** Last proof of the password in this session (sign-in or re-confirmation). */
+  reauthenticatedAt: Date | null;
+  /** The account signs in with a TOTP code after its password. */
+  twoFactorEnabled: boolean;
 };
 
 export function hashToken(token: string) {
@@ -37,9 +41,10 @@ export async function getSessionUser(tx: Tx, token: string): Promise<SessionUser
   const row = await tx
     .selectFrom("sessions as s")
     .innerJoin("users as u", (j) => j.onRef("u.tenant_id", "=", "s.tenant_id").onRef("u.id", "=", "s.user_id"))
-    .select(["s.id as session_id", "s.last_seen_at", "u.id", "u.email", "u.display_name", "u.locale", "u.email_verified_at"])
+    .select(["s.id as session_id", "s.last_seen_at", "s.reauthenticated_at", "u.id", "u.email", "u.display_name", "u.locale", "u.email_verified_at", "u.totp_enabled_at"])
     .where("s.id", "=", id)
     .where("s.revoked_at", "is", null)
+    .where("s.awaiting_second_factor", "=", false)
     .where("s.expires_at", ">", new Date())
     .where("u.deactivated_at", "is", null)
     .executeTakeFirst();
@@ -60,6 +65,8 @@ export async function getSessionUser(tx: Tx, token: string): Promise<SessionUser
     emailVerified: row.email_verified_at !== null,
     roles: roles.map((r) => ({ role: r.role, organisationId: r.organisation_id })),
     sessionId: row.session_id,
+    reauthenticatedAt: row.reauthenticated_at,
+    twoFactorEnabled: row.totp_enabled_at !== null,
   };
 }
 
@@ -68,9 +75,10 @@ export async function createSession(
   tx: Tx,
   tenantId: string,
   userId: string,
-  meta: { ip?: string | null; userAgent?: string | null },
+  meta: { ip?: string | null; userAgent?: string | null; awaitingSecondFactor?: boolean },
 ): Promise<string> {
   const token = newToken();
+  const awaiting = meta.awaitingSecondFactor === true;
   const expires = new Date(Date.now() + SESSION_TTL_DAYS * 24 * 3600 * 1000);
   await tx
     .insertInto("sessions")
@@ -81,6 +89,9 @@ export async function createSession(
       expires_at: expires,
       ip: meta.ip ?? null,
       user_agent: meta.userAgent?.slice(0, 300) ?? null,
+      // The password was just proven; a session waiting for its TOTP code is proven when the code is.
+      reauthenticated_at: awaiting ? null : new Date(),
+      awaiting_second_factor: awaiting,
     })
     .execute();
   return serializeCookie(sessionCookieName(), token, { expires });
@@ -108,7 +119,7 @@ export async function rotateSession(
   tx: Tx,
   tenantId: string,
   userId: string,
-  meta: { ip?: string | null; userAgent?: string | null; previousToken?: string },
+  meta: { ip?: string | null; userAgent?: string | null; previousToken?: string; awaitingSecondFactor?: boolean },
 ): Promise<string> {
   if (meta.previousToken) await revokeSession(tx, hashToken(meta.previousToken));
   return createSession(tx, tenantId, userId, meta);
@@ -135,4 +146,9 @@ export async function revokeUserSession(tx: Tx, userId: string, sessionId: strin
     .where("revoked_at", "is", null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** Records a fresh proof of the password (or of the TOTP code at sign-in) for this session. */
+export async function markReauthenticated(tx: Tx, sessionId: string, at: Date = new Date()) {
+  await tx.updateTable("sessions").set({ reauthenticated_at: at }).where("id", "=", sessionId).where("revoked_at", "is", null).execute();
 }

@@ -22,6 +22,15 @@ export interface TenantModulesTable {
   module_id: string;
   enabled: boolean;
   settings: Json<Record<string, unknown>>;
+  /** "console" once staff changed the module: `tenants:sync` then leaves it alone. */
+  managed_by: ColumnType<"file" | "console", "file" | "console" | undefined, "file" | "console">;
+  updated_at: Generated<Date>;
+}
+
+/** The town's settings changed by its staff (app/core/tenant/settings.server.ts). */
+export interface TenantSettingsTable {
+  tenant_id: string;
+  overrides: Json<Record<string, unknown>>;
   updated_at: Generated<Date>;
 }
 
@@ -54,6 +63,10 @@ export interface UsersTable {
   neighbourhood: ColumnType<string | null, string | null | undefined, string | null>;
   is_demo: ColumnType<boolean, boolean | undefined>;
   deactivated_at: Timestamp | null;
+  /** TOTP two-factor sign-in (app/core/auth/totp.server.ts). */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  totp_last_step: ColumnType<string | null, number | string | null | undefined, number | string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -93,6 +106,10 @@ export interface SessionsTable {
   revoked_at: Timestamp | null;
   ip: string | null;
   user_agent: string | null;
+  /** Last proof of the password (sign-in or re-confirmation), for sensitive actions. */
+  reauthenticated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Password accepted, TOTP code not yet: the session grants nothing. */
+  awaiting_second_factor: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface AuthTokensTable {
@@ -144,6 +161,7 @@ export interface DB {
   tenants: TenantsTable;
   tenant_modules: TenantModulesTable;
   tenant_assets: TenantAssetsTable;
+  tenant_settings: TenantSettingsTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   roles: RolesTable;

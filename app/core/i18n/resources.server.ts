@@ -17,12 +17,27 @@ import frRoles from "../locales/fr/roles.json";
 import enRoles from "../locales/en/roles.json";
 import frPermissions from "../locales/fr/permissions.json";
 import enPermissions from "../locales/en/permissions.json";
+import frConsoleModules from "../locales/fr/console-modules.json";
+import enConsoleModules from "../locales/en/console-modules.json";
+import frConsoleRoles from "../locales/fr/console-roles.json";
+import enConsoleRoles from "../locales/en/console-roles.json";
+import frConsolePeople from "../locales/fr/console-people.json";
+import enConsolePeople from "../locales/en/console-people.json";
+import frConsoleTown from "../locales/fr/console-town.json";
+import enConsoleTown from "../locales/en/console-town.json";
+import frConsoleAudit from "../locales/fr/console-audit.json";
+import enConsoleAudit from "../locales/en/console-audit.json";
+import frSecurity from "../locales/fr/security.json";
+import enSecurity from "../locales/en/security.json";
 
 type Resources = Record<Locale, Record<string, Record<string, unknown>>>;
 
 export const allResources: Resources = {
-  fr: { common: frCommon, auth: frAuth, legal: frLegal, email: frEmail, admin: frAdmin, operator: frOperator, roles: frRoles },
-  en: { common: enCommon, auth: enAuth, legal: enLegal, email: enEmail, admin: enAdmin, operator: enOperator, roles: enRoles },
+  fr: { common: frCommon, auth: frAuth, legal: frLegal, email: frEmail, admin: frAdmin, operator: frOperator, roles: frRoles,
+    // The staff console, one namespace per area.
+    "console-modules": frConsoleModules, "console-roles": frConsoleRoles, "console-people": frConsolePeople, "console-town": frConsoleTown, "console-audit": frConsoleAudit, "security": frSecurity },
+  en: { common: enCommon, auth: enAuth, legal: enLegal, email: enEmail, admin: enAdmin, operator: enOperator, roles: enRoles,
+    "console-modules": enConsoleModules, "console-roles": enConsoleRoles, "console-people": enConsolePeople, "console-town": enConsoleTown, "console-audit": enConsoleAudit, "security": enSecurity },
 };
 for (const m of moduleRegistry.values()) {
   allResources.fr[m.id] = m.locales.fr;

@@ -3,6 +3,7 @@
 // organisations, listings, logo) plus a fixture row in every other table, with the values
 // that break naive exports: bytes, microseconds, big numbers inside JSON, a JSON null next
 // to a SQL NULL, a listing merged into one that sorts after it, identity columns.
+import { saveTenantOverrides } from "./settings.server";
 import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
@@ -125,6 +126,8 @@ const fixtures: Record<string, (tx: Tx, ids: { tenant: string; user: string; org
   directory_links: (tx, ids) =>
     sql`insert into directory_links (tenant_id, initiative_id, purpose, token_hash, expires_at, request_id)
         values (${ids.tenant}, ${KEPT}, 'contact_answered', ${crypto.randomBytes(32).toString("hex")}, now() + interval '14 days', ${MERGED})`.execute(tx),
+  tenant_settings: (tx, ids) =>
+    saveTenantOverrides(tx, ids.tenant, { name: "Ville « renommée »", theme: { primary: "#123456", accent: "#654321" }, audit: { retentionDays: 400 } }),
   visitor_permissions: (tx, ids) => sql`insert into visitor_permissions (tenant_id, rules) values (${ids.tenant}, '{"directory": []}') on conflict do nothing`.execute(tx),
 };
 

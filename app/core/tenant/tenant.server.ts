@@ -2,6 +2,7 @@
 import { withPlatform, withTenant } from "../db/db.server";
 import { moduleRegistry } from "../modules/registry.server";
 import type { Locale, StoredTenantDefinition } from "./definition";
+import { applyOverrides, type ConsoleSettings } from "./settings.server";
 
 export type TenantModuleState = { enabled: boolean; settings: Record<string, unknown> };
 
@@ -16,6 +17,8 @@ export type TenantContext = {
   defaultLocale: Locale;
   locales: Locale[];
   timeZone: string;
+  /** Settings that exist only in the staff console (two-factor rule, audit retention). */
+  console: ConsoleSettings;
 };
 
 const TTL_MS = 5_000;
@@ -35,10 +38,14 @@ async function loadTenant(host: string): Promise<TenantContext | null> {
       .executeTakeFirst(),
   );
   if (!row) return null;
-  const definition = row.definition as StoredTenantDefinition;
-  const moduleRows = await withTenant(row.id, (tx) =>
-    tx.selectFrom("tenant_modules").select(["module_id", "enabled", "settings"]).execute(),
+  const [moduleRows, settingsRow] = await withTenant(row.id, (tx) =>
+    Promise.all([
+      tx.selectFrom("tenant_modules").select(["module_id", "enabled", "settings"]).execute(),
+      tx.selectFrom("tenant_settings").select("overrides").executeTakeFirst(),
+    ]),
   );
+  // The staff's settings over the operator's definition.
+  const { definition, console: consoleSettings } = applyOverrides(row.definition as StoredTenantDefinition, settingsRow?.overrides);
   const modules: Record<string, TenantModuleState> = {};
   for (const r of moduleRows) {
     // A module removed from the code base stays in the table but is simply unknown here.
@@ -47,7 +54,7 @@ async function loadTenant(host: string): Promise<TenantContext | null> {
   return {
     id: row.id,
     slug: row.slug,
-    name: row.name,
+    name: definition.name,
     status: row.status,
     hosts: row.hosts,
     definition,
@@ -55,6 +62,7 @@ async function loadTenant(host: string): Promise<TenantContext | null> {
     defaultLocale: definition.locales.default,
     locales: definition.locales.enabled,
     timeZone: definition.timeZone,
+    console: consoleSettings,
   };
 }
 
