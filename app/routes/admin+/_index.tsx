@@ -20,8 +20,20 @@ export const loader = /* @__PURE__ */ tenantLoader(
       }));
     return json({ town: tenant.name, title: t("admin:home.title"), modules });
   },
-  { roles: ["staff"] },
+  { console: true },
 );
+
+/** The console's own areas, each with a sentence saying what it is for. */
+const CORE_AREAS = [
+  { to: "/admin/modules", label: "nav.modules", help: "home.modulesHelp" },
+  { to: "/admin/roles", label: "nav.roles", help: "home.rolesHelp" },
+  { to: "/admin/personnes", label: "nav.people", help: "home.peopleHelp" },
+  { to: "/admin/organisations", label: "nav.organisations", help: "home.organisationsHelp" },
+  { to: "/admin/commune", label: "nav.town", help: "home.townHelp" },
+  { to: "/admin/securite", label: "nav.security", help: "home.securityHelp" },
+  { to: "/admin/journal", label: "nav.audit", help: "home.auditHelp" },
+  { to: "/admin/outbox", label: "home.outbox", help: "home.outboxHelp" },
+] as const;
 
 export default function AdminHome() {
   const { town, modules } = useLoaderData<typeof loader>();
@@ -33,12 +45,14 @@ export default function AdminHome() {
       <section aria-labelledby="admin-core">
         <h2 id="admin-core">{t("home.core")}</h2>
         <ul className="card-list">
-          <li className="card">
-            <h3>
-              <Link to="/admin/outbox">{t("home.outbox")}</Link>
-            </h3>
-            <p>{t("home.outboxHelp")}</p>
-          </li>
+          {CORE_AREAS.map((a) => (
+            <li key={a.to} className="card">
+              <h3>
+                <Link to={a.to}>{t(a.label)}</Link>
+              </h3>
+              <p>{t(a.help)}</p>
+            </li>
+          ))}
         </ul>
       </section>
       {modules.map((m) => (

@@ -19,7 +19,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
       email: { ...email, created_at: email.created_at.toISOString(), sent_at: email.sent_at?.toISOString() ?? null },
     });
   },
-  { roles: ["staff"] },
+  { console: true },
 );
 
 /** The text part, with its web addresses made clickable: in a demo, that is how links are followed. */

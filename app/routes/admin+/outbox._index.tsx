@@ -23,7 +23,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
       emails: emails.map((e) => ({ ...e, created_at: e.created_at.toISOString() })),
     });
   },
-  { roles: ["staff"] },
+  { console: true },
 );
 
 export default function Outbox() {
