@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { clientMeta } from "~/core/auth/accounts.server";
 import { acceptAsSignedInUser, acceptInvitationSchema, acceptWithNewAccount, checkInvitation } from "~/core/auth/invitations.server";
+import { roleDisplayName } from "~/core/auth/roles.server";
 import { tenantAction, tenantLoader } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Field } from "~/core/ui/form";
@@ -14,7 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMe
 type Mode = "new" | "signedIn" | "signInFirst" | "otherAccount" | "expired" | "used" | "invalid";
 
 /** What the link allows: a new account, accepting as the signed-in account, or nothing (and why). */
-export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant, user, t }) => {
+export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant, user, t, locale }) => {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const check = await checkInvitation(tx, token);
   const base = { town: tenant.name, title: t("auth:invitation.pageTitle") };
@@ -23,7 +24,7 @@ export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant,
   let mode: Mode = "new";
   if (user) mode = user.email.toLowerCase() === email.toLowerCase() ? "signedIn" : "otherAccount";
   else if (await tx.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst()) mode = "signInFirst";
-  return json({ ...base, mode, token, email, role: t(`roles:labels.${role}`, { defaultValue: role }) });
+  return json({ ...base, mode, token, email, role: await roleDisplayName(tx, role, locale, t) });
 });
 
 const homeFor = (role: string) => (role === "staff" ? "/admin" : "/");

@@ -47,6 +47,8 @@ export type InvitationInput = {
   email: string;
   role: string;
   organisationId?: string | null;
+  /** The role's name in the email's language; a town's own role has no translation key, only its stored labels. */
+  roleLabel?: string;
   invitedBy: { kind: "staff" | "operator"; label: string };
 };
 
@@ -80,7 +82,7 @@ export async function createInvitation(env: InvitationEnv, input: InvitationInpu
     to: email,
     template: "invitation",
     locale: env.locale,
-    vars: { role: t(`labels.${input.role}`, { defaultValue: input.role }), url: `${env.origin}/invitation?token=${token}`, days: INVITATION_TTL_DAYS },
+    vars: { role: input.roleLabel ?? t(`labels.${input.role}`, { defaultValue: input.role }), url: `${env.origin}/invitation?token=${token}`, days: INVITATION_TTL_DAYS },
   });
   return row.id;
 }

@@ -4,7 +4,7 @@ import { closeDatabase, withPlatform, withTenant } from "~/core/db/db.server";
 import { tFor } from "~/core/i18n/i18n.server";
 import { BUILTIN_ROLES } from "~/core/modules/types";
 import { createTestTenant, type TestTenant } from "../../../db/test/helpers";
-import { assignRole, listRoles, removeRole, RoleAssignmentError, rolesOfUser } from "./roles.server";
+import { assignRole, listRoles, removeRole, RoleAssignmentError, roleDisplayName, rolesOfUser } from "./roles.server";
 
 afterAll(async () => {
   await closeDatabase();
@@ -137,5 +137,21 @@ describe("listRoles", () => {
     const roles = await withTenant(town.id, (tx) => listRoles(tx));
     expect(roles.map((r) => r.key)).toEqual([...BUILTIN_ROLES]);
     expect(roles.filter((r) => r.needsOrganisation).map((r) => r.key)).toEqual(["association_member", "association_manager"]);
+  });
+});
+
+describe("roleDisplayName", () => {
+  it("translates a built-in role and gives a town's own role the label the town wrote", async () => {
+    const tenant = await createTestTenant();
+    await withTenant(tenant.id, (tx) =>
+      tx.insertInto("roles").values({ tenant_id: tenant.id, key: "permanence", is_builtin: false, labels: JSON.stringify({ fr: "Bénévole de permanence", en: "Drop-in volunteer" }), rules: "{}" }).execute(),
+    );
+    const names = await withTenant(tenant.id, async (tx) => [
+      await roleDisplayName(tx, "elected", "fr", tFor("fr")),
+      await roleDisplayName(tx, "permanence", "fr", tFor("fr")),
+      await roleDisplayName(tx, "permanence", "en", tFor("en")),
+    ]);
+    expect(names).toEqual([tFor("fr")("roles:labels.elected"), "Bénévole de permanence", "Drop-in volunteer"]);
+    expect(names[0]).not.toBe("elected");
   });
 });

@@ -140,3 +140,13 @@ export async function rolesOfUser(tx: Tx, userId: string): Promise<HeldRole[]> {
     .execute();
   return rows.map((r) => ({ id: r.id, role: r.role, organisationId: r.organisation_id, organisationName: r.organisation_name, grantedAt: r.granted_at }));
 }
+
+/**
+ * A role's name for people: the translation of a built-in role, else the label the town gave
+ * its own role in that language (or in any), else its key.
+ */
+export async function roleDisplayName(tx: Tx, key: string, locale: string, t: (key: string, options?: { defaultValue: string }) => string): Promise<string> {
+  const row = await tx.selectFrom("roles").select(["is_builtin", "labels"]).where("key", "=", key).executeTakeFirst();
+  if (!row || row.is_builtin) return t(`roles:labels.${key}`, { defaultValue: key });
+  return row.labels[locale] ?? Object.values(row.labels)[0] ?? key;
+}
