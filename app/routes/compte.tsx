@@ -1,5 +1,5 @@
 import { json, redirect, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import {
   accountEnv,
@@ -48,6 +48,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
       email: user.email,
       emailVerified: user.emailVerified,
       displayName: user.displayName,
+      twoFactorEnabled: user.twoFactorEnabled,
       pendingEmail: await pendingEmailChange(tx, user.id),
       sessions: sessions.map((s) => ({
         id: s.id,
@@ -226,6 +227,14 @@ export default function Account() {
             </button>
           </p>
         </Form>
+      </section>
+
+      <section className="account-section">
+        <h2 id="account-two-factor">{t("account.twoFactor.title")}</h2>
+        <p>{data.twoFactorEnabled ? t("account.twoFactor.on") : t("account.twoFactor.off")}</p>
+        <p>
+          <Link to="/compte/double-authentification">{t(data.twoFactorEnabled ? "account.twoFactor.manage" : "account.twoFactor.enable")}</Link>
+        </p>
       </section>
 
       <section className="account-section">

@@ -11,6 +11,8 @@ import { parseForm } from "~/core/ui/form.server";
 import { formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
 
+const SECOND_STEP_PATH = "/connexion/code";
+
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
 export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tenant, t }) =>
@@ -27,6 +29,12 @@ export const action = /* @__PURE__ */ tenantAction(async (ctx) => {
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values, message: null }, { status: 400 });
   const result = await signIn(ctx, parsed.data, clientMeta(ctx));
   if (result.ok) {
+    if (result.secondFactor) {
+      // The password is right; the session opens with the code from the person's app.
+      const retour = safeReturnPath(parsed.data.retour, "");
+      const next = retour ? `${SECOND_STEP_PATH}?retour=${encodeURIComponent(retour)}` : SECOND_STEP_PATH;
+      return redirect(next, { headers: { "Set-Cookie": result.cookie } });
+    }
     return redirect(safeReturnPath(parsed.data.retour), { headers: { "Set-Cookie": result.cookie } });
   }
   const values = { email: parsed.data.email };

@@ -33,7 +33,10 @@ export const action = /* @__PURE__ */ tenantAction(async (ctx) => {
   }
   const result = await resetPassword(ctx, parsed.data.token, parsed.data.password, clientMeta(ctx));
   if (!result.ok) return json({ errors: {}, linkProblem: result.reason }, { status: 400 });
-  return redirect("/compte?ok=mot-de-passe-reinitialise", { headers: { "Set-Cookie": result.cookie } });
+  // With two-factor sign-in, the new session is only opened by the code.
+  const next = "/compte?ok=mot-de-passe-reinitialise";
+  const to = result.awaitingSecondFactor ? `/connexion/code?retour=${encodeURIComponent(next)}` : next;
+  return redirect(to, { headers: { "Set-Cookie": result.cookie } });
 });
 
 export default function ResetPassword() {

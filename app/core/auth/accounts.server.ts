@@ -34,7 +34,7 @@ const localeOf = (stored: string | null, fallback: Locale): Locale => (isLocale(
 async function findUserByEmail(tx: Tx, email: string) {
   return tx
     .selectFrom("users")
-    .select(["id", "email", "display_name", "password_hash", "locale", "deactivated_at", "email_verified_at"])
+    .select(["id", "email", "display_name", "password_hash", "locale", "deactivated_at", "email_verified_at", "totp_enabled_at"])
     .where("email", "=", normaliseEmail(email))
     .executeTakeFirst();
 }
@@ -42,7 +42,7 @@ async function findUserByEmail(tx: Tx, email: string) {
 async function findUser(tx: Tx, id: string) {
   return tx
     .selectFrom("users")
-    .select(["id", "email", "display_name", "password_hash", "locale", "deactivated_at", "email_verified_at"])
+    .select(["id", "email", "display_name", "password_hash", "locale", "deactivated_at", "email_verified_at", "totp_enabled_at"])
     .where("id", "=", id)
     .executeTakeFirst();
 }
@@ -129,7 +129,7 @@ export async function applyEmailLink(env: AccountEnv, token: string): Promise<Em
 type PasswordCheck = { ok: true } | { ok: false; retryAt: Date | null };
 
 /** One password guess, counted against the account and the client address. */
-async function guardedPasswordCheck(
+export async function guardedPasswordCheck(
   tx: Tx,
   tenantId: string,
   keys: AttemptKeys,
@@ -146,7 +146,8 @@ async function guardedPasswordCheck(
 }
 
 export type SignInResult =
-  | { ok: true; userId: string; cookie: string }
+  /** `secondFactor`: the session waits for the TOTP code (/connexion/code) and grants nothing yet. */
+  | { ok: true; userId: string; cookie: string; secondFactor: boolean }
   | { ok: false; reason: "invalid" | "deactivated" }
   | { ok: false; reason: "rateLimited"; retryAt: Date };
 
@@ -161,9 +162,12 @@ export async function signIn(env: Pick<AccountEnv, "tx" | "tenant">, input: { em
   if (!check.ok) return check.retryAt ? { ok: false, reason: "rateLimited", retryAt: check.retryAt } : { ok: false, reason: "invalid" };
   if (!user) return { ok: false, reason: "invalid" };
   if (user.deactivated_at) return { ok: false, reason: "deactivated" };
-  await clearAccountAttempts(env.tx, keys.account);
-  const cookie = await rotateSession(env.tx, env.tenant.id, user.id, meta);
-  return { ok: true, userId: user.id, cookie };
+  const secondFactor = user.totp_enabled_at !== null;
+  // With two-factor sign-in the code clears the failures (app/core/auth/totp.server.ts): were
+  // the password to clear them, someone who knows it could guess codes without ever locking.
+  if (!secondFactor) await clearAccountAttempts(env.tx, keys.account);
+  const cookie = await rotateSession(env.tx, env.tenant.id, user.id, { ...meta, awaitingSecondFactor: secondFactor });
+  return { ok: true, userId: user.id, cookie, secondFactor };
 }
 
 /** Mails a reset link if an active account has this address; silent otherwise. */
@@ -179,7 +183,7 @@ export async function requestPasswordReset(env: AccountEnv, email: string) {
   });
 }
 
-export type ResetResult = { ok: true; userId: string; cookie: string } | { ok: false; reason: "expired" | "used" | "invalid" };
+export type ResetResult = { ok: true; userId: string; cookie: string; awaitingSecondFactor: boolean } | { ok: false; reason: "expired" | "used" | "invalid" };
 
 /**
  * Sets a new password from a reset link: every session of the account ends (whoever held
@@ -198,9 +202,12 @@ export async function resetPassword(env: Pick<AccountEnv, "tx" | "tenant">, toke
     .execute();
   await voidTokens(env.tx, user.id, ["reset_password"]);
   await revokeAllSessions(env.tx, user.id);
-  await clearAccountAttempts(env.tx, accountKey(user.email));
-  const cookie = await rotateSession(env.tx, env.tenant.id, user.id, meta);
-  return { ok: true, userId: user.id, cookie };
+  // A reset link proves the mailbox, not the phone: with two-factor sign-in the new session
+  // still waits for the code, and only the code clears the failures (as in signIn).
+  const secondFactor = user.totp_enabled_at !== null;
+  if (!secondFactor) await clearAccountAttempts(env.tx, accountKey(user.email));
+  const cookie = await rotateSession(env.tx, env.tenant.id, user.id, { ...meta, awaitingSecondFactor: secondFactor });
+  return { ok: true, userId: user.id, cookie, awaitingSecondFactor: secondFactor };
 }
 
 export async function changeDisplayName(tx: Tx, userId: string, displayName: string) {

@@ -15,6 +15,7 @@ import { sql, type Kysely } from "kysely";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { recordAudit } from "../audit.server";
 import { createInvitation } from "../auth/invitations.server";
+import { replaceRecoveryCodes } from "../auth/totp.server";
 import { createSession } from "../auth/session.server";
 import { issueToken } from "../auth/tokens.server";
 import { closeDatabase, withTenant, type Tx } from "../db/db.server";
@@ -90,6 +91,7 @@ const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const fixtures: Record<string, (tx: Tx, ids: { tenant: string; user: string; organisation: string; origin: string; name: string }) => Promise<unknown>> = {
   sessions: (tx, ids) => createSession(tx, ids.tenant, ids.user, { ip: "203.0.113.7", userAgent: "Firefox, \"quoted\"\nnew line" }),
   auth_tokens: (tx, ids) => issueToken(tx, ids.tenant, ids.user, "change_email", "nouvelle@ville.test"),
+  user_recovery_codes: (tx, ids) => replaceRecoveryCodes(tx, ids.tenant, ids.user),
   auth_attempts: (tx, ids) => tx.insertInto("auth_attempts").values({ tenant_id: ids.tenant, scope: "address", key: "203.0.113.7" }).execute(),
   core_events: (tx, ids) =>
     recordEvent(tx, { module: "directory", kind: "initiative_published", actorId: ids.user, subjectType: "initiative", subjectId: KEPT, quantities: { kg: 12.5, count: 3 } }),
