@@ -1,6 +1,7 @@
 // Deletes personal data once the durations stated on each town's privacy page have passed.
 // Run per tenant (inside its withTenant transaction) by a scheduled job.
 import type { Tx } from "./db/db.server";
+import { purgeExpiredAuditEntries } from "./audit-log.server";
 import { ATTEMPT_WINDOW_MS } from "./auth/rate-limit.server";
 import { SESSION_TTL_DAYS } from "./auth/session.server";
 
@@ -10,7 +11,7 @@ export const EMAIL_RETENTION_DAYS = 365;
 const TOKEN_GRACE_MS = 24 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
 
-export type PurgeCounts = { sessions: number; attempts: number; tokens: number; emails: number };
+export type PurgeCounts = { sessions: number; attempts: number; tokens: number; emails: number; audit: number };
 
 export async function purgeExpiredPersonalData(tx: Tx, now: Date = new Date()): Promise<PurgeCounts> {
   const sessions = await tx
@@ -34,10 +35,13 @@ export async function purgeExpiredPersonalData(tx: Tx, now: Date = new Date()): 
     .deleteFrom("outbox_emails")
     .where("created_at", "<", new Date(now.getTime() - EMAIL_RETENTION_DAYS * DAY_MS))
     .executeTakeFirst();
+  // The audit log is kept for the period the town's staff chose (security settings).
+  const audit = await purgeExpiredAuditEntries(tx, now);
   return {
     sessions: Number(sessions.numDeletedRows),
     attempts: Number(attempts.numDeletedRows),
     tokens: Number(tokens.numDeletedRows),
     emails: Number(emails.numDeletedRows),
+    audit,
   };
 }
