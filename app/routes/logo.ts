@@ -14,7 +14,9 @@ export const loader = /* @__PURE__ */ tenantLoader(
     return new Response(new Uint8Array(asset.bytes), {
       headers: {
         "Content-Type": asset.content_type,
-        "Cache-Control": "public, max-age=300",
+        // Revalidated on every use (a 304 while unchanged): the URL stays /logo when staff
+        // replace the logo in the console, and the new one must show at once.
+        "Cache-Control": "public, no-cache",
         ETag: etag,
         // An SVG opened directly must not run scripts.
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
