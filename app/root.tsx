@@ -32,7 +32,7 @@ export const links: LinksFunction = () => [
 // modules that define these wrappers are empty.
 export const loader = /* @__PURE__ */ tenantOrOperatorLoader({
   tenant: /* @__PURE__ */ tenantLoader(
-    async ({ tenant, user, locale, csrfToken, t }) => {
+    async ({ tenant, user, locale, csrfToken, t, ability }) => {
       const d = tenant.definition;
       return json({
         shell: "tenant" as const,
@@ -52,7 +52,7 @@ export const loader = /* @__PURE__ */ tenantOrOperatorLoader({
         user: user
           ? { displayName: user.displayName, isStaff: hasRole(user, "staff"), emailVerified: user.emailVerified }
           : null,
-        navigation: navigationFor(tenant, t),
+        navigation: await navigationFor(tenant, t, ability),
       });
     },
     { allowSuspended: true },
@@ -127,13 +127,17 @@ export function ErrorBoundary() {
   const location = useLocation();
   let status = 500;
   let reason = "server";
+  /** A refusal's translated explanation (what the user's role may not do), when it has one. */
+  let explanation: string | undefined;
   if (isRouteErrorResponse(error)) {
     status = error.status;
     reason = (error.data as { reason?: string } | undefined)?.reason ?? (status === 404 ? "not-found" : "server");
+    const said = (error.data as { message?: unknown } | undefined)?.message;
+    if (reason === "forbidden" && typeof said === "string") explanation = said;
   }
   // On the operator host a town's route simply does not exist: not "no town at this address".
   if (data?.shell === "operator" && reason === "unknown-host") reason = "not-found";
-  const page = <ErrorPage status={status} reason={reason} path={location.pathname} />;
+  const page = <ErrorPage status={status} reason={reason} path={location.pathname} explanation={explanation} />;
   if (!data) {
     return (
       <main id="contenu" className="error-standalone">

@@ -86,6 +86,9 @@ describe("console: the indicator dashboard and who may read it", () => {
       await signIn(page, RESIDENT, "/");
       await visit(page, town.url(DASHBOARD), { status: 403 });
       assert.equal(await heading(page), text("fr", "error.forbidden.title"));
+      // The page says what the role may not do, not only that it is refused.
+      const prefix = text("fr", "permissions:refused").split("{{")[0];
+      assert.match((await page.locator(".error-page__explanation").textContent()) ?? "", new RegExp(`^${prefix}`));
     }, noScript);
   });
 

@@ -13,6 +13,7 @@ export type IndicatorProvider = {
   /** i18n key in the module's namespace. */
   labelKey: string;
   theme: "social" | "economic" | "ecological";
+  /** "eur" values are in cents (as formatMoney expects), so sums stay exact integers. */
   unit: "count" | "kg" | "eur" | "kgco2e";
   /** Reads the core event log only, never a module's tables. */
   compute: (tx: Tx, period: { from: Date; to: Date }) => Promise<number>;
@@ -23,6 +24,8 @@ export type NavigationEntry = {
   to: string;
   /** i18n key in the module's namespace. */
   labelKey: string;
+  /** Shown only to those whose rules allow this (e.g. a dashboard for elected officials). */
+  can?: { action: string; subject: string };
 };
 
 export type ModuleManifest = {

@@ -2,6 +2,7 @@
 // from its INSEE code, suspending and resuming it, exporting its data. Every action must be
 // audited in the town's own log, leave nothing half-done on bad input, and not exist at all
 // on a town's host.
+import { listModules } from "~/core/modules/registry.server";
 import crypto from "node:crypto";
 import { strFromU8, unzipSync } from "fflate";
 import { createSession, sessionCookieName } from "~/core/auth/session.server";
@@ -94,7 +95,7 @@ describe("looking a commune up by its INSEE code", () => {
     expect(body.facts).toMatchObject({ inseeCode: "59350", officialName: "Lille", type: "commune-actuelle", departement: "59" });
     expect(body.facts.population).toBeGreaterThan(200_000);
     expect(body.facts.postalCodes).toEqual(expect.arrayContaining(["59000", "59800"]));
-    expect(body.defaults).toMatchObject({ name: "Lille", slug: "lille", timeZone: "Europe/Paris", modules: ["directory"] });
+    expect(body.defaults).toMatchObject({ name: "Lille", slug: "lille", timeZone: "Europe/Paris", modules: listModules().map((m) => m.id) });
 
     const reunion = await settle(() => createLoader({ request: get(b, OPERATOR_HOST, `${NEW}?insee=97411`), params: {}, context: b.context }));
     const saintDenis = await reunion.json();

@@ -9,10 +9,8 @@ export default defineModule({
   basePath: "/tableau-de-bord",
   settings: dashboardsSettingsSchema,
   permissions: dashboardsPermissions,
-  // The portal's navigation lists a module's entries to everyone, and the dashboard is for
-  // the roles that may read it: until the navigation can ask the ability, it is reached from
-  // the staff console and by its address.
-  navigation: [],
+  // Listed only to those whose rules let them read it (elected officials and staff by default).
+  navigation: [{ to: "/tableau-de-bord", labelKey: "nav", can: { action: "read", subject: "Dashboard" } }],
   adminNavigation: [{ to: "/tableau-de-bord", labelKey: "nav" }],
   // The dashboard shows the other modules' indicators; it records no facts of its own.
   indicators: [],
