@@ -93,7 +93,7 @@ describe("the catalog", () => {
     expect(defaultRoleRules("permanence_volunteer")).toEqual({});
     const staff = defaultRoleRules("staff");
     expect(Object.keys(staff).sort()).toEqual(permissionCatalog().modules.map((m) => m.id).sort());
-    expect(staff.directory).toEqual([{ action: ["read", "create", "update", "moderate"], subject: "Initiative" }]);
+    expect(staff.directory).toEqual([{ action: ["read", "create", "update", "moderate", "revert", "assign", "remind", "route", "import"], subject: "Initiative" }]);
   });
 
   it("has the words of every declared subject, action, condition and field in every language", () => {

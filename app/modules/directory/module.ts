@@ -24,10 +24,13 @@ export default defineModule({
     { to: "/initiatives/rejoindre", labelKey: "moderation.nav.join" },
     { to: "/initiatives/proposer", labelKey: "moderation.nav.propose" },
   ],
+  // Listed on the staff console's home, for staff only; anyone else whose rules open one of
+  // these pages finds it linked from the list of initiatives (components/ManagementLinks.tsx).
   adminNavigation: [
     { to: "/initiatives/gestion/moderation", labelKey: "moderation.nav.moderation" },
     { to: "/initiatives/gestion/fraicheur", labelKey: "moderation.nav.freshness" },
     { to: "/initiatives/gestion/demandes", labelKey: "moderation.nav.requests" },
+    { to: "/initiatives/gestion/import", labelKey: "moderation.nav.import" },
   ],
   indicators: [
     {

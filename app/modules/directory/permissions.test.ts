@@ -26,15 +26,30 @@ const NONE: Listing[] = [];
 type Role = (typeof BUILTIN_ROLES)[number] | "visitor";
 type Action = (typeof directoryPermissions.actions)[number];
 
+// What everyone may do: read what is published, propose a listing; nothing else.
+const PUBLIC: Record<Action, Listing[]> = {
+  read: PUBLISHED,
+  create: ALL,
+  update: NONE,
+  moderate: NONE,
+  revert: NONE,
+  claim: NONE,
+  assign: NONE,
+  remind: NONE,
+  route: NONE,
+  import: NONE,
+};
+
 // The association roles are held for organisation A.
 const EXPECTED: Record<Role, Record<Action, Listing[]>> = {
-  visitor: { read: PUBLISHED, create: ALL, update: NONE, moderate: NONE },
-  resident: { read: PUBLISHED, create: ALL, update: NONE, moderate: NONE },
-  association_member: { read: PUBLISHED, create: ALL, update: NONE, moderate: NONE },
-  association_manager: { read: [...new Set([...PUBLISHED, ...OF_A])], create: ALL, update: OF_A, moderate: NONE },
-  repairer: { read: PUBLISHED, create: ALL, update: NONE, moderate: NONE },
-  staff: { read: ALL, create: ALL, update: ALL, moderate: ALL },
-  elected: { read: PUBLISHED, create: ALL, update: NONE, moderate: NONE },
+  visitor: PUBLIC,
+  resident: PUBLIC,
+  association_member: PUBLIC,
+  association_manager: { ...PUBLIC, read: [...new Set([...PUBLISHED, ...OF_A])], update: OF_A, claim: PUBLISHED },
+  repairer: PUBLIC,
+  // Staff do everything but claim a listing for an association (which they decide).
+  staff: { read: ALL, create: ALL, update: ALL, moderate: ALL, revert: ALL, claim: NONE, assign: ALL, remind: ALL, route: ALL, import: ALL },
+  elected: PUBLIC,
 };
 
 let town: TestTenant;

@@ -1,11 +1,12 @@
 // The edit form of a listing: its fields, its photos (remove some, add up to the limit).
-// Used by managers and staff (/initiatives/:id/modifier) and by an emailed edit link.
+// Used by whoever may update the listing (/initiatives/:id/modifier), limited to the fields
+// their rules allow, and by an emailed edit link.
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary } from "~/core/ui/form";
 import { MAX_PHOTOS } from "../listing-form";
-import { ListingFields, PhotoFields, type ListingFormOptions, type ListingFormState } from "./ListingFields";
+import { ListingFields, LockedFields, PhotoFields, type ListingFormOptions, type ListingFormState } from "./ListingFields";
 
 export type ExistingPhoto = { id: string; alt: string; width: number; height: number; url: string | null };
 
@@ -17,9 +18,13 @@ export function EditListingForm(props: {
   /** Fields the form carries back (the emailed link's token). */
   hidden?: Record<string, string>;
   removeChecked?: string[];
+  /** Form fields the user may not change: shown apart, not sent. */
+  locked?: readonly string[];
+  /** False when the user may not add or remove photos. */
+  photosEditable?: boolean;
 }) {
   const { t } = useTranslation("directory");
-  const { state, photos } = props;
+  const { state, photos, locked = [], photosEditable = true } = props;
   return (
     <Form method="post" encType="multipart/form-data" noValidate className="form directory-form">
       <CsrfInput />
@@ -27,8 +32,9 @@ export function EditListingForm(props: {
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       <ErrorSummary errors={state.errors} />
-      <ListingFields options={props.options} state={state} />
-      {photos.length > 0 ? (
+      <LockedFields options={props.options} state={state} locked={locked} />
+      <ListingFields options={props.options} state={state} locked={locked} />
+      {photosEditable && photos.length > 0 ? (
         <fieldset className="directory-fieldset">
           <legend>{t("moderation.form.currentPhotos")}</legend>
           <ul className="directory-photo-list">
@@ -44,7 +50,7 @@ export function EditListingForm(props: {
           </ul>
         </fieldset>
       ) : null}
-      <PhotoFields state={state} room={MAX_PHOTOS - photos.length + (props.removeChecked?.length ?? 0)} />
+      {photosEditable ? <PhotoFields state={state} room={MAX_PHOTOS - photos.length + (props.removeChecked?.length ?? 0)} /> : null}
       <p>
         <button type="submit" className="button">
           {props.submitLabel}

@@ -1,29 +1,19 @@
-// Listings and the associations behind them. An association manager (role
-// `association_manager` of an organisation) claims a listing; staff approve, and from then on
-// the managers of that organisation edit it and receive its reminders and contact requests.
-// Until a listing is claimed, its submitter (or its public contact) receives them by email.
-import { sql } from "kysely";
+// Listings and the associations behind them. A user whose rules allow it (an association
+// manager, by default) claims a listing for one of their organisations; someone allowed to
+// decide (staff, by default) approves, and from then on those who may edit that
+// organisation's listings do. Who may do what is decided by the routes from the user's
+// ability (access.server.ts); these functions take its outcome.
+// Reminders and contact requests go by email to the organisation's managers (the role
+// `association_manager`), or, until a listing is claimed, to its submitter or public contact.
+import { sql, type Expression, type SqlBool } from "kysely";
 import type { Tx } from "~/core/db/db.server";
-import type { SessionUser } from "~/core/auth/session.server";
 import type { Locale } from "~/core/tenant/definition";
 import { isLocale } from "~/core/i18n/i18n.server";
 import { isUuid } from "./listing.server";
-import { readInitiative, recordRevision, type Actor } from "./revisions.server";
+import { readInitiative, recordRevision, type Actor, type InitiativeRow } from "./revisions.server";
 
+/** The role whose holders are emailed about an organisation's listings (not a permission). */
 export const MANAGER_ROLE = "association_manager";
-
-/** Organisations the user manages (role association_manager). */
-export function managedOrganisationIds(user: SessionUser | null): string[] {
-  return [...new Set((user?.roles ?? []).filter((r) => r.role === MANAGER_ROLE && r.organisationId).map((r) => r.organisationId as string))];
-}
-
-export const isStaff = (user: SessionUser | null) => !!user?.roles.some((r) => r.role === "staff");
-
-/** Staff, or a manager of the organisation the listing belongs to. */
-export function canManageListing(user: SessionUser | null, listing: { organisation_id: string | null }): boolean {
-  if (isStaff(user)) return true;
-  return listing.organisation_id !== null && managedOrganisationIds(user).includes(listing.organisation_id);
-}
 
 export type Recipient = { email: string; name: string | null; locale: Locale; userId: string | null; kind: "manager" | "submitter" | "contact" };
 
@@ -63,16 +53,22 @@ export class ClaimRefused extends Error {
   }
 }
 
-/** A manager's claim on a published listing, for one of the organisations they manage. */
-export async function createClaim(tx: Tx, input: { initiativeId: string; user: SessionUser; organisationId: string; message: string }) {
+/**
+ * A claim on a published listing for `organisationId`, one of `allowedOrganisations` (those
+ * the user's rules let them claim it for, see claimOrganisations).
+ */
+export async function createClaim(
+  tx: Tx,
+  input: { initiativeId: string; userId: string; organisationId: string; allowedOrganisations: readonly string[]; message: string },
+) {
   const listing = await readInitiative(tx, input.initiativeId);
   if (!listing || listing.status !== "published") throw new ClaimRefused("unknownListing");
-  if (!managedOrganisationIds(input.user).includes(input.organisationId)) throw new ClaimRefused("notManager");
+  if (!input.allowedOrganisations.includes(input.organisationId)) throw new ClaimRefused("notManager");
   if (listing.organisation_id === input.organisationId) throw new ClaimRefused("alreadyOwned");
   if (input.message.length > 2000) throw new ClaimRefused("messageTooLong");
   const inserted = await tx
     .insertInto("directory_claims")
-    .values({ tenant_id: listing.tenant_id, initiative_id: listing.id, user_id: input.user.id, organisation_id: input.organisationId, message: input.message })
+    .values({ tenant_id: listing.tenant_id, initiative_id: listing.id, user_id: input.userId, organisation_id: input.organisationId, message: input.message })
     // The predicate is literal SQL: PostgreSQL matches it with the partial unique index's
     // own, which a bound parameter would not prove.
     .onConflict((oc) => oc.columns(["tenant_id", "initiative_id", "user_id"]).where(sql<boolean>`status = 'pending'`).doNothing())
@@ -82,7 +78,8 @@ export async function createClaim(tx: Tx, input: { initiativeId: string; user: S
   return inserted.id;
 }
 
-export async function listPendingClaims(tx: Tx) {
+/** Pending claims on the listings `decidable` keeps (a filter over the listing, alias `i`). */
+export async function listPendingClaims(tx: Tx, decidable: Expression<SqlBool>) {
   return tx
     .selectFrom("directory_claims as c")
     .innerJoin("directory_initiatives as i", (j) => j.onRef("i.tenant_id", "=", "c.tenant_id").onRef("i.id", "=", "c.initiative_id"))
@@ -101,6 +98,7 @@ export async function listPendingClaims(tx: Tx) {
       "current.name as current_organisation_name",
     ])
     .where("c.status", "=", "pending")
+    .where(decidable)
     .orderBy("c.created_at")
     .execute();
 }
@@ -120,10 +118,18 @@ export async function listUserClaims(tx: Tx, userId: string) {
 export type ClaimDecision = { status: "approved" | "refused"; initiativeId: string; initiativeName: string; organisationName: string | null; claimant: { email: string; name: string; locale: Locale } };
 
 /**
- * Staff decide a pending claim. The claim row is locked, then the listing's: of two staff
- * members deciding at once, the second finds the claim decided and changes nothing.
+ * Decides a pending claim. The claim row is locked, then the listing's: of two people
+ * deciding at once, the second finds the claim decided and changes nothing. A claim on a
+ * listing `allowed` refuses (checked under the lock) is not found.
  */
-export async function decideClaim(tx: Tx, claimId: string, approve: boolean, staff: Actor & { userId: string }, defaultLocale: Locale): Promise<ClaimDecision | "alreadyDecided" | "notFound"> {
+export async function decideClaim(
+  tx: Tx,
+  claimId: string,
+  approve: boolean,
+  staff: Actor & { userId: string },
+  defaultLocale: Locale,
+  allowed: (listing: InitiativeRow) => boolean = () => true,
+): Promise<ClaimDecision | "alreadyDecided" | "notFound"> {
   if (!isUuid(claimId)) return "notFound";
   const claim = await tx
     .selectFrom("directory_claims")
@@ -134,7 +140,7 @@ export async function decideClaim(tx: Tx, claimId: string, approve: boolean, sta
   if (!claim) return "notFound";
   if (claim.status !== "pending") return "alreadyDecided";
   const listing = await readInitiative(tx, claim.initiative_id, { lock: true });
-  if (!listing) return "notFound";
+  if (!listing || !allowed(listing)) return "notFound";
   const now = new Date();
   const status = approve && claim.organisation_id && listing.status === "published" ? "approved" : "refused";
   await tx.updateTable("directory_claims").set({ status, decided_by: staff.userId, decided_at: now }).where("id", "=", claim.id).execute();
@@ -161,8 +167,8 @@ export async function organisationsOf(tx: Tx, ids: string[]) {
   return tx.selectFrom("organisations").select(["id", "name"]).where("id", "in", ids).orderBy("name").execute();
 }
 
-/** The listings of these organisations (a manager's space), with their freshness. */
-export async function listingsOfOrganisations(tx: Tx, organisationIds: string[]) {
+/** The listings of these organisations that `editable` keeps (alias `i`): an association's space. */
+export async function listingsOfOrganisations(tx: Tx, organisationIds: string[], editable: Expression<SqlBool>) {
   if (organisationIds.length === 0) return [];
   return tx
     .selectFrom("directory_initiatives as i")
@@ -170,19 +176,21 @@ export async function listingsOfOrganisations(tx: Tx, organisationIds: string[])
     .select(["i.id", "i.name", "i.status", "i.freshness", "i.confirmed_at", "i.reminder_sent_at", "o.name as organisation_name"])
     .where("i.organisation_id", "in", organisationIds)
     .where("i.status", "in", ["published", "pending", "changes_requested"])
+    .where(editable)
     .orderBy("i.name")
     .execute();
 }
 
-/** Published listings whose name contains the words typed (accents and case ignored), to claim one. */
-export async function findListingsByName(tx: Tx, query: string, limit = 10) {
+/** Published listings `readable` keeps (alias `i`) whose name contains the words typed (accents and case ignored), to claim one. */
+export async function findListingsByName(tx: Tx, query: string, readable: Expression<SqlBool>, limit = 10) {
   const words = query.trim().slice(0, 100);
   if (words.length < 2) return [];
   return tx
     .selectFrom("directory_initiatives as i")
     .leftJoin("organisations as o", (j) => j.onRef("o.tenant_id", "=", "i.tenant_id").onRef("o.id", "=", "i.organisation_id"))
-    .select(["i.id", "i.name", "i.organisation_id", "o.name as organisation_name"])
+    .select(["i.id", "i.name", "i.status", "i.organisation_id", "i.neighbourhood", "o.name as organisation_name"])
     .where("i.status", "=", "published")
+    .where(readable)
     .where(sql<boolean>`directory_normalise(i.name) like '%' || directory_normalise(${words.replace(/[\\%_]/g, (c) => "\\" + c)}) || '%'`)
     .orderBy("i.name")
     .limit(limit)

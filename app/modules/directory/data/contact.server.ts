@@ -9,12 +9,13 @@
 // No geocoding service is reachable from the platform: the reference point is the
 // position the resident gives (typed, or from their browser), else the centre of a
 // neighbourhood (mean position of its listings), else the town's map centre.
-import { sql } from "kysely";
+import { sql, type Expression, type SqlBool } from "kysely";
 import type { Tx } from "~/core/db/db.server";
 import type { MailContext } from "~/core/email/outbox.server";
 import { recordEvent } from "~/core/events.server";
 import type { Locale } from "~/core/tenant/definition";
 import { queueDirectoryEmail } from "../mail.server";
+import type { RuleAttributes } from "./access.server";
 import { listingRecipients } from "./claims.server";
 import { distanceMetres } from "./geo.server";
 import { consumeLink, issueLink } from "./links.server";
@@ -41,8 +42,11 @@ export type NearbyGroup = { id: string; name: string; kind: string; address: str
 
 export const NEARBY_LIMIT = 10;
 
-/** The published, visible groups nearest to `from`, matching the kind and the layer when given. */
-export async function nearestGroups(tx: Tx, from: Point, filter: { kind?: string; layer?: string }, limit = NEARBY_LIMIT): Promise<NearbyGroup[]> {
+/**
+ * The published, visible groups `allowed` keeps (over the table, unaliased) nearest to
+ * `from`, matching the kind and the layer when given.
+ */
+export async function nearestGroups(tx: Tx, from: Point, filter: { kind?: string; layer?: string }, allowed: Expression<SqlBool>, limit = NEARBY_LIMIT): Promise<NearbyGroup[]> {
   let query = tx
     .selectFrom("directory_initiatives")
     .select([
@@ -55,7 +59,8 @@ export async function nearestGroups(tx: Tx, from: Point, filter: { kind?: string
     ])
     .where("status", "=", "published")
     .where("freshness", "<>", "hidden")
-    .where("latitude", "is not", null);
+    .where("latitude", "is not", null)
+    .where(allowed);
   if (filter.kind) query = query.where("kind", "=", filter.kind);
   if (filter.layer) query = query.where(sql<boolean>`${filter.layer} = any(layers)`);
   const rows = await query.orderBy("distance").orderBy("name").limit(limit).execute();
@@ -84,7 +89,8 @@ export class ContactRefused extends Error {
 
 type TargetListing = { id: string; name: string; organisation_id: string | null; submitter_name: string | null; submitter_email: string | null; contact_name: string | null; contact_email: string | null };
 
-async function visibleListings(tx: Tx, ids: string[]): Promise<TargetListing[]> {
+/** The published, visible listings among `ids` that `allowed` keeps (unaliased). */
+async function visibleListings(tx: Tx, ids: string[], allowed: Expression<SqlBool>): Promise<TargetListing[]> {
   if (ids.length === 0 || !ids.every(isUuid)) return [];
   return tx
     .selectFrom("directory_initiatives")
@@ -92,6 +98,7 @@ async function visibleListings(tx: Tx, ids: string[]): Promise<TargetListing[]> 
     .where("id", "in", ids)
     .where("status", "=", "published")
     .where("freshness", "<>", "hidden")
+    .where(allowed)
     .orderBy("name")
     .execute();
 }
@@ -130,11 +137,16 @@ async function notifyTarget(tx: Tx, env: MailEnv, request: { id: string; tenant_
 /**
  * Stores the request with the resident's consent (now) and its targets, writes the event,
  * emails every chosen group and the resident. Throws before writing if a chosen group is
- * not a visible published listing.
+ * not a visible published listing that `readable` (the resident's read rules) keeps.
  */
-export async function createContactRequest(tx: Tx, tenantId: string, input: ContactInput, env: MailEnv & { retentionMonths: number; now?: Date }) {
+export async function createContactRequest(
+  tx: Tx,
+  tenantId: string,
+  input: ContactInput,
+  env: MailEnv & { retentionMonths: number; readable: Expression<SqlBool>; now?: Date },
+) {
   const now = env.now ?? new Date();
-  const targets = await visibleListings(tx, [...new Set(input.targetIds)]);
+  const targets = await visibleListings(tx, [...new Set(input.targetIds)], env.readable);
   if (targets.length === 0 || targets.length !== new Set(input.targetIds).size) throw new ContactRefused("unknownGroup");
   const request = await tx
     .insertInto("directory_contact_requests")
@@ -179,8 +191,8 @@ export async function createContactRequest(tx: Tx, tenantId: string, input: Cont
   return { id: request.id, targets: targets.map((t) => ({ id: t.id, name: t.name })) };
 }
 
-/** Requests sent to the listings of these organisations, newest first. */
-export async function requestsForOrganisations(tx: Tx, organisationIds: string[]) {
+/** Requests sent to the listings of these organisations that `editable` keeps (alias `i`), newest first. */
+export async function requestsForOrganisations(tx: Tx, organisationIds: string[], editable: Expression<SqlBool>) {
   if (organisationIds.length === 0) return [];
   return tx
     .selectFrom("directory_contact_targets as t")
@@ -200,30 +212,31 @@ export async function requestsForOrganisations(tx: Tx, organisationIds: string[]
       "t.answered_at",
     ])
     .where("i.organisation_id", "in", organisationIds)
+    .where(editable)
     .orderBy("t.sent_at", "desc")
     .limit(200)
     .execute();
 }
 
-export type Answerer = { userId: string | null; organisationIds?: string[] };
+/** Who answers: an account answers only for the listings `allowed` accepts; a link for its own. */
+export type Answerer = { userId: string | null; allowed?: (listing: RuleAttributes) => boolean };
 
 /**
  * Marks the request answered by this group. The target row is locked: of two managers
- * clicking at once, one answers and the other is told it is done. A manager answers only for
- * the listings of the organisations they manage (`organisationIds`); a link for its own.
+ * clicking at once, one answers and the other is told it is done.
  */
 export async function markAnswered(tx: Tx, requestId: string, initiativeId: string, answerer: Answerer, now = new Date()) {
   if (!isUuid(requestId) || !isUuid(initiativeId)) throw new ContactRefused("notFound");
   const target = await tx
     .selectFrom("directory_contact_targets as t")
     .innerJoin("directory_initiatives as i", (j) => j.onRef("i.tenant_id", "=", "t.tenant_id").onRef("i.id", "=", "t.initiative_id"))
-    .select(["t.answered_at", "i.organisation_id"])
+    .select(["t.answered_at", "i.status", "i.organisation_id", "i.neighbourhood"])
     .where("t.request_id", "=", requestId)
     .where("t.initiative_id", "=", initiativeId)
     .forUpdate()
     .executeTakeFirst();
   if (!target) throw new ContactRefused("notFound");
-  if (answerer.organisationIds && (!target.organisation_id || !answerer.organisationIds.includes(target.organisation_id))) throw new ContactRefused("notFound");
+  if (answerer.allowed && !answerer.allowed(target)) throw new ContactRefused("notFound");
   if (target.answered_at) throw new ContactRefused("alreadyAnswered");
   await tx
     .updateTable("directory_contact_targets")
@@ -298,8 +311,8 @@ export async function overdueRequests(tx: Tx, now: Date, answerDays: number) {
   return rows.map((r) => ({ ...r, targets: targets.filter((t) => t.request_id === r.id).map((t) => ({ id: t.id, name: t.name, sentAt: t.sent_at })) }));
 }
 
-/** Staff send the request on to another group: a new target, emailed now. */
-export async function routeRequest(tx: Tx, requestId: string, initiativeId: string, staffUserId: string, env: MailEnv, now = new Date()) {
+/** Sends the request on to another group, one `routable` keeps (unaliased): a new target, emailed now. */
+export async function routeRequest(tx: Tx, requestId: string, initiativeId: string, staffUserId: string, env: MailEnv & { routable: Expression<SqlBool> }, now = new Date()) {
   if (!isUuid(requestId)) throw new ContactRefused("notFound");
   const request = await tx
     .selectFrom("directory_contact_requests")
@@ -309,7 +322,7 @@ export async function routeRequest(tx: Tx, requestId: string, initiativeId: stri
     .executeTakeFirst();
   if (!request) throw new ContactRefused("notFound");
   if (request.purged_at || !["open", "routed"].includes(request.status)) throw new ContactRefused("closed");
-  const [listing] = await visibleListings(tx, [initiativeId]);
+  const [listing] = await visibleListings(tx, [initiativeId], env.routable);
   if (!listing) throw new ContactRefused("unknownGroup");
   const inserted = await tx
     .insertInto("directory_contact_targets")

@@ -1,7 +1,7 @@
 // Likely duplicates of a listing: a similar name (pg_trgm similarity of the normalised
 // names, which ignores case and accents) and a position close by. A listing without a
 // position cannot be told apart by distance, so the name alone decides for it.
-import { sql } from "kysely";
+import { sql, type Expression, type SqlBool } from "kysely";
 import type { Tx } from "~/core/db/db.server";
 import { distanceMetres } from "./geo.server";
 import { isUuid } from "./listing.server";
@@ -14,7 +14,8 @@ const CANDIDATE_STATUSES = ["pending", "changes_requested", "published"] as cons
 
 export type DuplicateCandidate = { id: string; name: string; status: string; address: string; similarity: number; distanceM: number | null };
 
-export async function findLikelyDuplicates(tx: Tx, initiativeId: string, limit = 10): Promise<DuplicateCandidate[]> {
+/** Likely duplicates of the listing among those `candidates` keeps (a filter over alias `other`). */
+export async function findLikelyDuplicates(tx: Tx, initiativeId: string, candidates: Expression<SqlBool>, limit = 10): Promise<DuplicateCandidate[]> {
   if (!isUuid(initiativeId)) return [];
   const rows = await tx
     .selectFrom("directory_initiatives as self")
@@ -40,6 +41,7 @@ export async function findLikelyDuplicates(tx: Tx, initiativeId: string, limit =
     ])
     .where("self.id", "=", initiativeId)
     .where("other.status", "in", CANDIDATE_STATUSES)
+    .where(candidates)
     .where(sql<boolean>`similarity(directory_normalise(other.name), directory_normalise(self.name)) >= ${DUPLICATE_MIN_SIMILARITY}`)
     .where((eb) =>
       eb.or([
@@ -63,8 +65,8 @@ export async function findLikelyDuplicates(tx: Tx, initiativeId: string, limit =
 }
 
 /** How many likely duplicates each listing has (the queue shows a flag). */
-export async function countLikelyDuplicates(tx: Tx, ids: string[]): Promise<Map<string, number>> {
+export async function countLikelyDuplicates(tx: Tx, ids: string[], candidates: Expression<SqlBool>): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const id of ids) counts.set(id, (await findLikelyDuplicates(tx, id)).length);
+  for (const id of ids) counts.set(id, (await findLikelyDuplicates(tx, id, candidates)).length);
   return counts;
 }

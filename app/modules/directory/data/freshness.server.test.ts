@@ -9,6 +9,8 @@ import { createTestTenant } from "../../../../db/test/helpers";
 import { createOrganisation, directoryTown, get, insertInitiative, linkIn, listing, mailsTo, manager, outbox, post, respond, revisions, tokenOf } from "../test/moderation-fixtures";
 import { action as linkAction, loader as linkLoader } from "../routes/initiatives+/lien";
 import { confirmFreshnessByLink, runFreshness, type FreshnessSettings } from "./freshness.server";
+import { abilityFor } from "~/core/permissions/ability.server";
+import { allowedListings } from "./access.server";
 import { getPublicListing } from "./listing.server";
 
 afterAll(closeDatabase);
@@ -59,13 +61,13 @@ describe("freshness", () => {
     expect(await run(town, new Date(DUE.getTime() + 90 * DAY))).toMatchObject({ hidden: 1 });
     expect(await listing(town, id)).toMatchObject({ freshness: "hidden", status: "published" });
     // Hidden from the public page, never deleted.
-    expect(await withTenant(town.id, (tx) => getPublicListing(tx, id))).toBeNull();
+    expect(await withTenant(town.id, async (tx) => getPublicListing(tx, id, allowedListings(await abilityFor(tx, null), "read")))).toBeNull();
 
     const confirmAt = new Date(DUE.getTime() + 100 * DAY);
     const token = tokenOf(linkIn(mail.text_body, "/initiatives/lien"));
     expect(await withTenant(town.id, (tx) => confirmFreshnessByLink(tx, token, confirmAt))).toMatchObject({ status: "confirmed", id });
     expect(await listing(town, id)).toMatchObject({ freshness: "fresh", confirmed_at: confirmAt });
-    expect(await withTenant(town.id, (tx) => getPublicListing(tx, id))).not.toBeNull();
+    expect(await withTenant(town.id, async (tx) => getPublicListing(tx, id, allowedListings(await abilityFor(tx, null), "read")))).not.toBeNull();
     expect(await withTenant(town.id, (tx) => confirmFreshnessByLink(tx, token, confirmAt))).toEqual({ status: "used" });
     // The next cycle starts from the new confirmation.
     expect(await run(town, new Date(confirmAt.getTime() + 30 * DAY))).toEqual({ reminded: 0, emails: 0, toCheck: 0, hidden: 0 });

@@ -8,7 +8,7 @@
 // step is a conditional update: a run repeated at the same instant finds nothing left to do,
 // and two runs at once cannot both remind the same listing (rows are claimed with
 // FOR UPDATE SKIP LOCKED, then stamped).
-import { sql } from "kysely";
+import { sql, type Expression, type SqlBool } from "kysely";
 import type { MailContext } from "~/core/email/outbox.server";
 import type { Tx } from "~/core/db/db.server";
 import type { Locale } from "~/core/tenant/definition";
@@ -160,16 +160,22 @@ export type FreshnessReportRow = {
   freshness: string;
   confirmed_at: Date;
   reminder_sent_at: Date | null;
+  organisation_id: string | null;
+  neighbourhood: string | null;
   organisation_name: string | null;
   has_address: boolean;
 };
 
-/** Staff's report: counts of published listings by freshness, and the ones needing attention. */
-export async function freshnessReport(tx: Tx) {
+/**
+ * The freshness report: counts of published listings by freshness, and the ones needing
+ * attention, among the listings `allowed` keeps (a filter over the table, given its alias).
+ */
+export async function freshnessReport(tx: Tx, allowed: (alias?: string) => Expression<SqlBool>) {
   const counts = await tx
     .selectFrom("directory_initiatives")
     .select(["freshness", (eb) => eb.fn.countAll<string>().as("n")])
     .where("status", "=", "published")
+    .where(allowed())
     .groupBy("freshness")
     .execute();
   const byFreshness = { fresh: 0, to_check: 0, hidden: 0 };
@@ -183,10 +189,13 @@ export async function freshnessReport(tx: Tx) {
       "i.freshness",
       "i.confirmed_at",
       "i.reminder_sent_at",
+      "i.organisation_id",
+      "i.neighbourhood",
       "o.name as organisation_name",
       sql<boolean>`(i.organisation_id is not null or i.submitter_email is not null or i.contact_email is not null)`.as("has_address"),
     ])
     .where("i.status", "=", "published")
+    .where(allowed("i"))
     .where((eb) =>
       eb.or([
         eb("i.freshness", "<>", "fresh"),
@@ -199,9 +208,10 @@ export async function freshnessReport(tx: Tx) {
     .execute()) as FreshnessReportRow[];
   const oldest = await tx
     .selectFrom("directory_initiatives")
-    .select(["id", "name", "confirmed_at", "freshness"])
+    .select(["id", "name", "confirmed_at", "freshness", "organisation_id", "neighbourhood"])
     .where("status", "=", "published")
     .where("freshness", "=", "fresh")
+    .where(allowed())
     .where((eb) => eb.or([eb("reminder_sent_at", "is", null), eb("reminder_sent_at", "<", eb.ref("confirmed_at"))]))
     .orderBy("confirmed_at")
     .limit(20)

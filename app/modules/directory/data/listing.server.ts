@@ -1,4 +1,6 @@
-// A listing's public page and its photos: published and not hidden, or nothing (404).
+// A listing's public page and its photos: published, not hidden and readable under the
+// user's rules (`readable`, see access.server.ts), or nothing (404).
+import type { Expression, SqlBool } from "kysely";
 import type { Tx } from "~/core/db/db.server";
 import "./tables";
 
@@ -7,7 +9,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A malformed id can name no listing: answer it as unknown rather than let the uuid cast fail. */
 export const isUuid = (value: string | undefined): value is string => !!value && UUID.test(value);
 
-export async function getPublicListing(tx: Tx, id: string) {
+export async function getPublicListing(tx: Tx, id: string, readable: Expression<SqlBool>) {
   if (!isUuid(id)) return null;
   const listing = await tx
     .selectFrom("directory_initiatives")
@@ -19,6 +21,7 @@ export async function getPublicListing(tx: Tx, id: string) {
     .where("id", "=", id)
     .where("status", "=", "published")
     .where("freshness", "<>", "hidden")
+    .where(readable)
     .executeTakeFirst();
   if (!listing) return null;
   const photos = await tx
@@ -40,8 +43,8 @@ export async function getPublicListing(tx: Tx, id: string) {
 
 export type PublicListing = NonNullable<Awaited<ReturnType<typeof getPublicListing>>>;
 
-/** The bytes of a photo of a public listing. */
-export async function getPublicPhoto(tx: Tx, initiativeId: string, photoId: string) {
+/** The bytes of a photo of a public listing; `readable` filters the listing (alias `i`). */
+export async function getPublicPhoto(tx: Tx, initiativeId: string, photoId: string, readable: Expression<SqlBool>) {
   if (!isUuid(initiativeId) || !isUuid(photoId)) return null;
   return tx
     .selectFrom("directory_photos as p")
@@ -51,5 +54,6 @@ export async function getPublicPhoto(tx: Tx, initiativeId: string, photoId: stri
     .where("p.initiative_id", "=", initiativeId)
     .where("i.status", "=", "published")
     .where("i.freshness", "<>", "hidden")
+    .where(readable)
     .executeTakeFirst();
 }

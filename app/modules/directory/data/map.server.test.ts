@@ -1,6 +1,7 @@
 // The map's data: clusters when zoomed out, single listings when zoomed in, only what lies
 // in the requested area, and an index that follows every change of the listings.
 import { closeDatabase, withTenant } from "~/core/db/db.server";
+import { abilityFor } from "~/core/permissions/ability.server";
 import { createTestTenant, type TestTenant } from "../../../../db/test/helpers";
 import { testContext } from "../../../../db/test/routes";
 import { emptyFilters, type DirectoryFilters } from "../filters";
@@ -16,7 +17,7 @@ const TERRITORY: Bbox = [2.98, 50.45, 3.05, 50.51];
 const NOW = new Date("2026-06-10T10:00:00Z");
 
 async function view(tenant: TestTenant, bbox: Bbox, zoom: number, filters: Partial<DirectoryFilters> = {}) {
-  return withTenant(tenant.id, (tx) => mapData(tx, { ...emptyFilters(), ...filters }, { bbox, zoom, now: NOW, timeZone: "Europe/Paris" }));
+  return withTenant(tenant.id, async (tx) => mapData(tx, { ...emptyFilters(), ...filters }, { bbox, zoom, now: NOW, timeZone: "Europe/Paris", ability: await abilityFor(tx, null) }));
 }
 
 /** A 10 × 10 grid of listings in the west half of the territory, kinds alternating. */

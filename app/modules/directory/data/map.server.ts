@@ -3,9 +3,10 @@
 // and dropped when the tenant's listings change (the snapshot's version moves), so a town
 // with 100,000 listings answers a viewport query in well under a millisecond of clustering.
 import Supercluster, { type ClusterFeature, type PointFeature } from "supercluster";
+import type { AnyAbility } from "@casl/ability";
 import type { Tx } from "~/core/db/db.server";
 import { filtersToParams, type DirectoryFilters } from "../filters";
-import { criteriaFor, matchingListings, publishedSnapshot, type SnapshotListing } from "./search.server";
+import { criteriaFor, matchingListings, readableSnapshot, type SnapshotListing } from "./search.server";
 
 /** Clusters are formed up to this zoom; beyond it every listing is its own point. */
 export const CLUSTER_MAX_ZOOM = 17;
@@ -49,17 +50,19 @@ function evict() {
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
-/** Clusters and points of the filtered listings inside `bbox` at `zoom`. */
+/** Clusters and points of the filtered listings the ability may read, inside `bbox` at `zoom`. */
 export async function mapData(
   tx: Tx,
   filters: DirectoryFilters,
-  view: { bbox: Bbox; zoom: number; now: Date; timeZone: string },
+  view: { bbox: Bbox; zoom: number; now: Date; timeZone: string; ability: AnyAbility },
 ): Promise<MapData> {
-  const snapshot = await publishedSnapshot(tx);
+  const snapshot = await readableSnapshot(tx, view.ability);
   const criteria = await criteriaFor(tx, filters, view.now, view.timeZone);
   // "Open now" changes with the clock, not with the data: such an index lives one minute.
   const clockKey = criteria.openAt ? `@${criteria.openAt.day}-${criteria.openAt.time}` : "";
-  const key = `${snapshot.tenantId}|${filtersToParams(filters).toString()}${clockKey}`;
+  // Users whose read rules keep only part of the listings get indexes of their own.
+  const scopeKey = snapshot.scope ? `#${snapshot.scope}` : "";
+  const key = `${snapshot.tenantId}|${filtersToParams(filters).toString()}${clockKey}${scopeKey}`;
   let index = indexes.get(key);
   if (index && index.version === snapshot.version) {
     indexes.delete(key);

@@ -1,6 +1,7 @@
 // Moderation decisions against the real database: each one writes its revision (and the
 // publication its event); concurrent decisions by two staff members never both apply; the
 // duplicates flagged are the listings with a similar name close by.
+import { sql, type SqlBool } from "kysely";
 import { closeDatabase, withTenant } from "~/core/db/db.server";
 import { directoryTown, events, insertInitiative, listing, revisions } from "../test/moderation-fixtures";
 import { findLikelyDuplicates } from "./duplicates.server";
@@ -124,7 +125,7 @@ describe("likely duplicates", () => {
     const noPosition = await insertInitiative(town.id, { name: "Epicerie cooperative centre", status: "pending" });
     await insertInitiative(town.id, { name: "Jardin partagé du Centre", status: "published", latitude: 50.4822, longitude: 3.0156 });
     await insertInitiative(town.id, { name: "Épicerie coopérative du Centre", status: "refused", latitude: 50.4822, longitude: 3.0156 });
-    const found = await withTenant(town.id, (tx) => findLikelyDuplicates(tx, self));
+    const found = await withTenant(town.id, (tx) => findLikelyDuplicates(tx, self, sql<SqlBool>`true`));
     expect(found.map((d) => d.id).sort()).toEqual([near, noPosition].sort());
     const nearOne = found.find((d) => d.id === near)!;
     expect(nearOne.similarity).toBe(1);

@@ -2,6 +2,7 @@
 // approve, ask for changes, refuse with a reason, or merge a duplicate into another listing.
 // Every decision locks the rows it changes first and checks their state under the lock, so
 // two staff members acting at once never both apply (the second one is told it is done).
+import type { Expression, SqlBool } from "kysely";
 import type { Tx } from "~/core/db/db.server";
 import { recordEvent } from "~/core/events.server";
 import { countLikelyDuplicates } from "./duplicates.server";
@@ -21,17 +22,23 @@ export class ModerationRefused extends Error {
 /** States a staff decision may start from. */
 const DECIDABLE: InitiativeStatus[] = ["pending", "changes_requested"];
 
-export async function listModerationQueue(tx: Tx) {
+/**
+ * The listings waiting for a decision that `moderatable` keeps (over the table, unaliased),
+ * each with the count of its likely duplicates among those `candidates` keeps (alias `other`).
+ */
+export async function listModerationQueue(tx: Tx, moderatable: Expression<SqlBool>, candidates: Expression<SqlBool>) {
   const rows = await tx
     .selectFrom("directory_initiatives")
     .select(["id", "name", "kind", "status", "address", "submitter_name", "created_at", "updated_at", "moderation_note"])
     .where("status", "in", DECIDABLE)
+    .where(moderatable)
     .orderBy("updated_at")
     .orderBy("id")
     .execute();
   const duplicates = await countLikelyDuplicates(
     tx,
     rows.filter((r) => r.status === "pending").map((r) => r.id),
+    candidates,
   );
   return rows.map((r) => ({ ...r, duplicates: duplicates.get(r.id) ?? 0 }));
 }
@@ -49,10 +56,19 @@ export async function getModerationItem(tx: Tx, id: string) {
   return { listing, photos };
 }
 
-/** A photo of any listing, for staff (the public route serves published listings only). */
-export async function getStaffPhoto(tx: Tx, photoId: string) {
+/**
+ * A photo of a listing whatever its status, when `allowed` keeps the listing (alias `i`):
+ * moderation and editing show the photos of listings that are not public yet.
+ */
+export async function getPrivatePhoto(tx: Tx, photoId: string, allowed: Expression<SqlBool>) {
   if (!isUuid(photoId)) return null;
-  return tx.selectFrom("directory_photos").select(["content_type", "bytes", "created_at"]).where("id", "=", photoId).executeTakeFirst();
+  return tx
+    .selectFrom("directory_photos as p")
+    .innerJoin("directory_initiatives as i", (join) => join.onRef("i.tenant_id", "=", "p.tenant_id").onRef("i.id", "=", "p.initiative_id"))
+    .select(["p.content_type", "p.bytes", "p.created_at"])
+    .where("p.id", "=", photoId)
+    .where(allowed)
+    .executeTakeFirst();
 }
 
 async function lockDecidable(tx: Tx, id: string, allowed: InitiativeStatus[] = DECIDABLE): Promise<InitiativeRow> {
@@ -103,9 +119,16 @@ export async function refuseListing(tx: Tx, id: string, reason: string, staff: A
  * Merges `sourceId` into `targetId`: the source becomes `merged`, pointing at the target,
  * and leaves the map and the queue; the target is unchanged but for its history. Both rows
  * are locked in a fixed order (by id) so that two opposite merges cannot deadlock, and the
- * second of two concurrent merges finds the source already merged.
+ * second of two concurrent merges finds the source already merged. A target `allowed`
+ * refuses (checked under the lock) is not a valid target.
  */
-export async function mergeListing(tx: Tx, sourceId: string, targetId: string, staff: Actor): Promise<{ source: InitiativeRow; target: InitiativeRow }> {
+export async function mergeListing(
+  tx: Tx,
+  sourceId: string,
+  targetId: string,
+  staff: Actor,
+  allowed: (listing: InitiativeRow) => boolean = () => true,
+): Promise<{ source: InitiativeRow; target: InitiativeRow }> {
   if (!isUuid(sourceId) || !isUuid(targetId)) throw new ModerationRefused("notFound");
   if (sourceId === targetId) throw new ModerationRefused("invalidTarget");
   const locked = await tx
@@ -119,7 +142,7 @@ export async function mergeListing(tx: Tx, sourceId: string, targetId: string, s
   const source = (await readInitiative(tx, sourceId))!;
   const target = (await readInitiative(tx, targetId))!;
   if (!["pending", "changes_requested", "published"].includes(source.status)) throw new ModerationRefused("alreadyHandled");
-  if (!["pending", "published"].includes(target.status)) throw new ModerationRefused("invalidTarget");
+  if (!["pending", "published"].includes(target.status) || !allowed(target)) throw new ModerationRefused("invalidTarget");
   const now = new Date();
   await tx
     .updateTable("directory_initiatives")

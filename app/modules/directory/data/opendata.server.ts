@@ -1,14 +1,17 @@
 // Open data of the directory: the published listings as the public may reuse them (CSV,
 // GeoJSON, JSON API). Only public columns are selected, and the contact only when its owner
 // chose to show it: hidden contacts, submitter data and moderation notes never leave the
-// database through here.
+// database through here. "The public" is the town's rules for everyone (`visitor`), whoever
+// asks: the answers are the same for all and shared caches keep them.
 import type { Feature, FeatureCollection, Point } from "geojson";
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from "kysely";
 import { stringify } from "csv-stringify/sync";
 import type { Tx } from "~/core/db/db.server";
 import type { DB } from "~/core/db/schema";
+import { abilityFor } from "~/core/permissions/ability.server";
 import { CSV_DELIMITER, CSV_LIST_SEPARATOR, LICENCES, OPEN_DATA_FIELDS, type OpenDataLicence } from "../opendata";
 import { vocabularyLabel, type Vocabularies } from "../vocabulary";
+import { allowedListings } from "./access.server";
 import type { Freshness, OpeningHours } from "./tables";
 import "./tables";
 
@@ -73,12 +76,18 @@ export type OpenDataRecord = {
 
 type Query = SelectQueryBuilder<DB, "directory_initiatives", object>;
 
+/** The listings the town's rules let anyone read. */
+async function publicScope(tx: Tx): Promise<Expression<SqlBool>> {
+  return allowedListings(await abilityFor(tx, null), "read");
+}
+
 /** Published listings the public may see: hidden ones (stale for too long) stay out, as on the map. */
-function published(tx: Tx, filter: OpenDataFilter): Query {
+async function published(tx: Tx, filter: OpenDataFilter): Promise<Query> {
   let q: Query = tx
     .selectFrom("directory_initiatives")
     .where("status", "=", "published")
-    .where("freshness", "<>", "hidden");
+    .where("freshness", "<>", "hidden")
+    .where(await publicScope(tx));
   if (filter.bbox) {
     const [w, s, e, n] = filter.bbox;
     q = q.where("longitude", ">=", w).where("longitude", "<=", e).where("latitude", ">=", s).where("latitude", "<=", n);
@@ -120,7 +129,7 @@ function selectPublic(q: Query) {
 }
 
 export async function countOpenData(tx: Tx, filter: OpenDataFilter = {}): Promise<number> {
-  const row = await published(tx, filter)
+  const row = await (await published(tx, filter))
     .select((eb) => eb.fn.countAll<string>().as("n"))
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -131,7 +140,7 @@ export async function countOpenData(tx: Tx, filter: OpenDataFilter = {}): Promis
  * by the primary key even on a town with a very large directory.
  */
 export async function listOpenDataPage(tx: Tx, filter: OpenDataFilter, page: { limit: number; offset: number }): Promise<OpenDataRow[]> {
-  const rows = await selectPublic(published(tx, filter)).orderBy("id").limit(page.limit).offset(page.offset).execute();
+  const rows = await selectPublic(await published(tx, filter)).orderBy("id").limit(page.limit).offset(page.offset).execute();
   return rows as OpenDataRow[];
 }
 
@@ -140,14 +149,14 @@ export async function listOpenDataPage(tx: Tx, filter: OpenDataFilter, page: { l
  * (every listing) and the grouping's list (one page).
  */
 export async function listOpenDataByName(tx: Tx, filter: OpenDataFilter = {}, page?: { limit: number; offset: number }): Promise<OpenDataRow[]> {
-  let q = selectPublic(published(tx, filter)).orderBy(sql`directory_normalise(name)`).orderBy("id");
+  let q = selectPublic(await published(tx, filter)).orderBy(sql`directory_normalise(name)`).orderBy("id");
   if (page) q = q.limit(page.limit).offset(page.offset);
   return (await q.execute()) as OpenDataRow[];
 }
 
 /** For the documentation page: how many listings are published and when the data last changed. */
 export async function openDataSummary(tx: Tx): Promise<{ count: number; lastUpdated: Date | null }> {
-  const row = await published(tx, {})
+  const row = await (await published(tx, {}))
     .select((eb) => [eb.fn.countAll<string>().as("n"), eb.fn.max("updated_at").as("last")])
     .executeTakeFirstOrThrow();
   return { count: Number(row.n), lastUpdated: row.last ? new Date(row.last) : null };

@@ -1,6 +1,7 @@
 // The search behind the list and the map: what a visitor types finds what it should, and
 // nothing that is not public, nor another town's.
 import { closeDatabase, withTenant } from "~/core/db/db.server";
+import { abilityFor } from "~/core/permissions/ability.server";
 import { createTestTenant, type TestTenant } from "../../../../db/test/helpers";
 import { emptyFilters, type DirectoryFilters } from "../filters";
 import { addListing } from "../test-fixtures";
@@ -13,8 +14,8 @@ afterAll(async () => {
 const NOW = new Date("2026-03-11T10:00:00Z"); // a Wednesday, 11:00 in Paris
 
 async function search(tenant: TestTenant, filters: Partial<DirectoryFilters> = {}, page = 1, pageSize?: number) {
-  return withTenant(tenant.id, (tx) =>
-    searchInitiatives(tx, { ...emptyFilters(), ...filters }, { page, now: NOW, timeZone: "Europe/Paris", pageSize }),
+  return withTenant(tenant.id, async (tx) =>
+    searchInitiatives(tx, { ...emptyFilters(), ...filters }, { page, now: NOW, timeZone: "Europe/Paris", pageSize, ability: await abilityFor(tx, null) }),
   );
 }
 const names = (r: { items: { name: string }[] }) => r.items.map((i) => i.name);

@@ -16,6 +16,12 @@
 // is a plain substring test, the semantics of `like '%word%'` with `%` and `_` escaped.
 // Scanning is linear in the text (5 to 10 ms for 100,000 listings of 120 characters,
 // measured); the word that rules out the most listings is tried first.
+//
+// The snapshot is what the public may see at most; what one user sees of it is decided by
+// their ability's read rules (readableSnapshot). The default rules ("published only") keep
+// all of it, at no cost; rules that depend on a listing's organisation or neighbourhood
+// keep a part, computed once per snapshot and rule set.
+import type { AnyAbility } from "@casl/ability";
 import { sql } from "kysely";
 import type { Tx } from "~/core/db/db.server";
 import { queryTerms, type DirectoryFilters } from "../filters";
@@ -36,6 +42,9 @@ export type SnapshotListing = {
   hours: OpeningHours;
   longitude: number | null;
   latitude: number | null;
+  /** What read rules may test besides the status (published, for every listing here). */
+  organisationId: string | null;
+  neighbourhood: string | null;
 };
 
 export type Snapshot = {
@@ -47,6 +56,8 @@ export type Snapshot = {
   texts: string[];
   /** Languages spoken in at least one listing, for the filter's choices. */
   languages: string[];
+  /** "" for every published listing; otherwise names the read rules that kept these (caches key on it). */
+  scope: string;
 };
 
 /** Listings kept in memory across all tenants before the least recently used are dropped. */
@@ -81,6 +92,8 @@ async function loadSnapshot(tx: Tx, tenantId: string, version: string): Promise<
       "opening_hours",
       "longitude",
       "latitude",
+      "organisation_id",
+      "neighbourhood",
       sql<string>`directory_normalise(name)`.as("sort_key"),
     ])
     .where("status", "=", "published")
@@ -98,6 +111,8 @@ async function loadSnapshot(tx: Tx, tenantId: string, version: string): Promise<
     hours: Array.isArray(r.opening_hours) ? r.opening_hours : [],
     longitude: r.longitude,
     latitude: r.latitude,
+    organisationId: r.organisation_id,
+    neighbourhood: r.neighbourhood,
   }));
   listings.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // The texts as pg decodes them lie scattered among each row's other objects; copied
@@ -105,7 +120,7 @@ async function loadSnapshot(tx: Tx, tenantId: string, version: string): Promise<
   // on 100,000 listings), for ~100 ms once per load.
   const texts = JSON.parse(JSON.stringify(listings.map((l) => l.text))) as string[];
   const languages = [...new Set(listings.flatMap((l) => l.languages))].sort();
-  return { tenantId, version, listings: listings.map(({ text: _text, ...listing }) => listing), texts, languages };
+  return { tenantId, version, listings: listings.map(({ text: _text, ...listing }) => listing), texts, languages, scope: "" };
 }
 
 function evictBeyondLimit() {
@@ -139,6 +154,72 @@ export async function publishedSnapshot(tx: Tx): Promise<Snapshot> {
     if (snapshots.get(tenantId) === entry) snapshots.delete(tenantId);
     throw error;
   }
+}
+
+type RuleLike = { inverted: boolean; conditions?: unknown; matchesConditions(object: Record<string, unknown>): boolean };
+
+export type SnapshotAccess = { kind: "all" } | { kind: "none" } | { kind: "some"; scope: string; keeps: (listing: SnapshotListing) => boolean };
+
+/**
+ * How the ability's read rules apply to the snapshot, whose listings are all published.
+ * CASL applies the first rule (by priority) whose conditions match; a rule testing nothing
+ * but the status is decided once for the whole snapshot, and ends the walk when it matches.
+ */
+export function snapshotAccess(ability: AnyAbility): SnapshotAccess {
+  const published = { status: "published" };
+  const perListing: RuleLike[] = [];
+  for (const rule of ability.rulesFor("read", "Initiative") as RuleLike[]) {
+    const tested = rule.conditions ? Object.keys(rule.conditions) : [];
+    if (tested.every((attribute) => attribute === "status")) {
+      if (!rule.matchesConditions(published)) continue;
+      if (perListing.length === 0) return { kind: rule.inverted ? "none" : "all" };
+      perListing.push(rule);
+      break;
+    }
+    perListing.push(rule);
+  }
+  if (perListing.length === 0) return { kind: "none" };
+  return {
+    kind: "some",
+    scope: JSON.stringify(perListing.map((r) => [r.inverted, r.conditions ?? null])),
+    keeps: (l) => {
+      const attributes = { status: "published", organisation_id: l.organisationId, neighbourhood: l.neighbourhood };
+      for (const rule of perListing) if (rule.matchesConditions(attributes)) return !rule.inverted;
+      return false;
+    },
+  };
+}
+
+/** Views of a snapshot for rule sets that keep part of it; they go with their snapshot. */
+const views = new WeakMap<Snapshot, Map<string, Snapshot>>();
+const MAX_VIEWS_PER_SNAPSHOT = 32;
+
+function view(snapshot: Snapshot, scope: string, keeps: (listing: SnapshotListing) => boolean): Snapshot {
+  let byScope = views.get(snapshot);
+  if (!byScope) views.set(snapshot, (byScope = new Map()));
+  const cached = byScope.get(scope);
+  if (cached) return cached;
+  const listings: SnapshotListing[] = [];
+  const texts: string[] = [];
+  for (let i = 0; i < snapshot.listings.length; i++) {
+    if (!keeps(snapshot.listings[i])) continue;
+    listings.push(snapshot.listings[i]);
+    texts.push(snapshot.texts[i]);
+  }
+  const languages = [...new Set(listings.flatMap((l) => l.languages))].sort();
+  const made: Snapshot = { tenantId: snapshot.tenantId, version: snapshot.version, listings, texts, languages, scope };
+  if (byScope.size >= MAX_VIEWS_PER_SNAPSHOT) byScope.delete(byScope.keys().next().value!);
+  byScope.set(scope, made);
+  return made;
+}
+
+/** The published listings the ability may read: the whole snapshot under the default rules. */
+export async function readableSnapshot(tx: Tx, ability: AnyAbility): Promise<Snapshot> {
+  const snapshot = await publishedSnapshot(tx);
+  const access = snapshotAccess(ability);
+  if (access.kind === "all") return snapshot;
+  if (access.kind === "none") return view(snapshot, "none", () => false);
+  return view(snapshot, access.scope, access.keeps);
 }
 
 /** The search words as `search_text` spells them: lower case, accents removed by the database. */
@@ -227,14 +308,14 @@ export type ListItem = {
 
 export type SearchResult = { total: number; page: number; pageCount: number; items: ListItem[]; languages: string[] };
 
-/** One page of the list: the matching listings in name order, with their count. */
+/** One page of the list: the matching listings the ability may read, in name order, with their count. */
 export async function searchInitiatives(
   tx: Tx,
   filters: DirectoryFilters,
-  options: { page: number; now: Date; timeZone: string; pageSize?: number },
+  options: { page: number; now: Date; timeZone: string; ability: AnyAbility; pageSize?: number },
 ): Promise<SearchResult> {
   const pageSize = options.pageSize ?? PAGE_SIZE;
-  const snapshot = await publishedSnapshot(tx);
+  const snapshot = await readableSnapshot(tx, options.ability);
   const criteria = await criteriaFor(tx, filters, options.now, options.timeZone);
   const matching = matchingListings(snapshot, criteria);
   const pageCount = Math.max(1, Math.ceil(matching.length / pageSize));

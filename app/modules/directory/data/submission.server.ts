@@ -185,6 +185,8 @@ export async function parseSubmissionForm(
   return { ...listing, submitter: submitter.data };
 }
 
+export type ContentColumns = ReturnType<typeof contentColumns>;
+
 /** The table's columns for the content of a listing. */
 export function contentColumns(l: ListingInput) {
   return {
@@ -291,13 +293,13 @@ export async function confirmSubmission(tx: Tx, token: string): Promise<ConfirmO
 }
 
 /**
- * Writes new content into a listing and its revision. Editing is also a confirmation that
- * the information is current.
+ * Writes new content into a listing and its revision: the columns `restrict` keeps (all of
+ * them without it). Editing is also a confirmation that the information is current.
  */
 export async function updateListingContent(
   tx: Tx,
   initiativeId: string,
-  input: { listing: ListingInput; photos: ProcessedPhoto[]; removePhotoIds?: string[] },
+  input: { listing: ListingInput; photos: ProcessedPhoto[]; removePhotoIds?: string[]; restrict?: (columns: ContentColumns) => Partial<ContentColumns> },
   actor: Actor,
   action: RevisionAction,
   extra: { status?: "pending" } = {},
@@ -305,9 +307,10 @@ export async function updateListingContent(
   const current = await readInitiative(tx, initiativeId, { lock: true });
   if (!current) throw new Error(`updateListingContent: no initiative ${initiativeId}`);
   const now = new Date();
+  const columns = contentColumns(input.listing);
   await tx
     .updateTable("directory_initiatives")
-    .set({ ...contentColumns(input.listing), ...extra, confirmed_at: now, freshness: "fresh", updated_at: now })
+    .set({ ...(input.restrict ? input.restrict(columns) : columns), ...extra, confirmed_at: now, freshness: "fresh", updated_at: now })
     .where("id", "=", initiativeId)
     .execute();
   if (input.removePhotoIds?.length) {
@@ -367,24 +370,79 @@ export async function listPhotos(tx: Tx, initiativeId: string) {
     .execute();
 }
 
+/** The form fields standing for each declared field of a listing (the position is one pair). */
+const FORM_FIELDS: Record<string, readonly string[]> = {
+  name: ["name"],
+  kind: ["kind"],
+  stage: ["stage"],
+  layers: ["layers"],
+  description: ["description"],
+  address: ["address"],
+  neighbourhood: ["neighbourhood"],
+  latitude: ["latitude", "longitude"],
+  longitude: ["latitude", "longitude"],
+  contact_name: ["contactName"],
+  contact_email: ["contactEmail"],
+  contact_phone: ["contactPhone"],
+  contact_public: ["contactPublic"],
+  links: ["links"],
+  schedule: ["schedule"],
+  languages: ["languages"],
+  accessibility_notes: ["accessibilityNotes"],
+};
+const PHOTO_FIELDS = ["removePhoto", ...photoSlots.flatMap((s) => [s.file, s.alt])];
+
+/**
+ * What one user's edit may change, from the fields their rules allow (see
+ * pickPermittedFields): the form fields they may not change (shown, not editable), whether
+ * they may add and remove photos, and the columns a save keeps.
+ */
+export type EditScope = { locked: string[]; photos: boolean; restrict: (columns: ContentColumns) => Partial<ContentColumns> };
+
+export function editScope(permitted: readonly string[], restrict: EditScope["restrict"]): EditScope {
+  const locked = new Set<string>();
+  for (const [field, names] of Object.entries(FORM_FIELDS)) if (!permitted.includes(field)) for (const name of names) locked.add(name);
+  return { locked: [...locked], photos: permitted.includes("photos"), restrict };
+}
+
+/** The form with the listing's current values in place of those the user may not change. */
+function withCurrentValues(form: FormData, scope: EditScope, current: ReturnType<typeof listingFormValues>): FormData {
+  const dropped = new Set([...scope.locked, ...(scope.photos ? [] : PHOTO_FIELDS)]);
+  const out = new FormData();
+  for (const [name, value] of form) if (!dropped.has(name)) out.append(name, value);
+  for (const name of scope.locked) {
+    if (name === "layers" || name === "languages") for (const value of current.lists[name]) out.append(name, value);
+    else if (current.values[name] !== undefined) out.set(name, current.values[name]);
+  }
+  return out;
+}
+
 /**
  * Applies an edit form to a listing: content, photos removed (ticked) and added, within
- * the limit counted after the removals. Nothing is written when anything is wrong.
+ * the limit counted after the removals. Under a `scope`, what the user may not change keeps
+ * its current value whatever was posted. Nothing is written when anything is wrong.
  */
 export async function applyListingEdit(
   tx: Tx,
   initiativeId: string,
-  form: FormData,
+  posted: FormData,
   context: ListingFormContext,
   actor: Actor,
   action: RevisionAction,
   extra: { status?: "pending" } = {},
+  scope?: EditScope,
 ): Promise<{ ok: true } | FormFailure> {
+  let form = posted;
+  if (scope) {
+    const current = await readInitiative(tx, initiativeId);
+    if (!current) throw new Error(`applyListingEdit: no initiative ${initiativeId}`);
+    form = withCurrentValues(posted, scope, listingFormValues(current));
+  }
   const existing = (await listPhotos(tx, initiativeId)).map((p) => p.id);
   const ticked = new Set(form.getAll("removePhoto").filter((v): v is string => typeof v === "string"));
   const removePhotoIds = existing.filter((id) => ticked.has(id));
   const parsed = await parseListingForm(form, context, MAX_PHOTOS - (existing.length - removePhotoIds.length));
   if (!parsed.ok) return parsed;
-  await updateListingContent(tx, initiativeId, { listing: parsed.listing, photos: parsed.photos, removePhotoIds }, actor, action, extra);
+  await updateListingContent(tx, initiativeId, { listing: parsed.listing, photos: parsed.photos, removePhotoIds, restrict: scope?.restrict }, actor, action, extra);
   return { ok: true };
 }

@@ -1,5 +1,6 @@
 // A listing's public page: every field, the contact only if its owner made it public, a
-// static location preview with the address written out. 404 for anything not published.
+// static location preview with the address written out, and the actions the user's rules
+// allow on it. 404 for anything not published, hidden, or that their rules do not let them read.
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,7 +8,7 @@ import { notFound, tenantLoader } from "~/core/route.server";
 import { formatDate } from "~/core/ui/format";
 import { StatusBadges, VocabularyValue } from "../../components/Badges";
 import { LocationPreview } from "../../components/LocationPreview";
-import { canManageListing, managedOrganisationIds } from "../../data/claims.server";
+import { allowedListings, claimOrganisations, HISTORY_ACTIONS, managedOrganisations, may, mayAny } from "../../data/access.server";
 import { getVocabularies } from "../../data/vocabulary.server";
 import { getPublicListing } from "../../data/listing.server";
 import { isOpenAt, localClock, weekSchedule } from "../../opening-hours";
@@ -27,18 +28,19 @@ function webLinks(links: string[]) {
 }
 
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ tx, tenant, user, locale, params }) => {
-    const listing = await getPublicListing(tx, params.id ?? "");
+  async ({ tx, tenant, user, locale, params, ability }) => {
+    const rules = await ability();
+    const listing = await getPublicListing(tx, params.id ?? "", allowedListings(rules, "read"));
     if (!listing) notFound();
-    const manager = managedOrganisationIds(user).length > 0;
-    // The same rules as the pages they lead to: an unclaimed listing may be claimed by any
-    // association manager; editing and the history belong to the listing's managers and staff.
-    const mayManage = canManageListing(user, listing);
+    // The same decisions as the pages they lead to, from the user's rules: the page shows
+    // only what they may do with this listing.
+    const attributes = { status: "published", organisation_id: listing.organisation_id, neighbourhood: listing.neighbourhood };
     const actions = {
-      claim: manager && listing.organisation_id === null,
-      edit: mayManage,
-      history: mayManage,
-      mySpace: manager,
+      claim: listing.organisation_id === null && claimOrganisations(rules, user, attributes).length > 0,
+      edit: may(rules, "update", attributes),
+      history: mayAny(rules, HISTORY_ACTIONS, attributes),
+      moderate: may(rules, "moderate", attributes),
+      mySpace: managedOrganisations(rules, user).length > 0,
     };
     const vocabulary = vocabularyOptions(await getVocabularies(tx), locale);
     const hours = listing.opening_hours;
@@ -72,7 +74,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
         latitude !== null && longitude !== null ? previewGeometry(tenant.definition.map.bounds, { latitude, longitude }) : null,
     });
   },
-  { module: "directory" },
+  { module: "directory", can: { action: "read", subject: "Initiative" } },
 );
 
 function Paragraphs({ text }: { text: string }) {
@@ -102,7 +104,7 @@ export default function ListingPage() {
       <StatusBadges toCheck={l.toCheck} isDemo={l.isDemo} openNow={l.openNow} />
       {l.toCheck ? <p className="directory-notice">{t("public.listing.toCheckNotice")}</p> : null}
       <p className="directory-confirmed">{t("public.confirmedOn", { date: formatDate(l.confirmedAt, timeZone) })}</p>
-      {actions.claim || actions.edit || actions.history || actions.mySpace ? (
+      {Object.values(actions).some(Boolean) ? (
         <nav aria-label={t("public.listing.actions.label")}>
           <ul className="directory-actions">
             {actions.edit ? (
@@ -118,6 +120,11 @@ export default function ListingPage() {
             {actions.history ? (
               <li>
                 <Link to={`/initiatives/${l.id}/historique`}>{t("public.listing.actions.history")}</Link>
+              </li>
+            ) : null}
+            {actions.moderate ? (
+              <li>
+                <Link to={`/initiatives/gestion/moderation/${l.id}`}>{t("public.listing.actions.moderate")}</Link>
               </li>
             ) : null}
             {actions.mySpace ? (

@@ -1,31 +1,35 @@
 // A listing's history: every change with who made it and when, and the fields it changed.
-// Staff may put the content back as it was at any revision (itself a new revision).
-// Readable by staff and by the managers of the listing's organisation.
+// Open to those whose rules let them update, moderate or roll back the listing (by default
+// its organisation's managers and staff); those allowed to roll it back (staff, by default)
+// may put the content back as it was at any revision (itself a new revision).
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { forbidden, notFound, tenantAction, tenantLoader } from "~/core/route.server";
+import { refusalMessage } from "~/core/permissions/choices.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Notice } from "~/core/ui/form";
 import { formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
-import { canManageListing, isStaff } from "../../data/claims.server";
+import { HISTORY_ACTIONS, may, mayAny, requireVisible } from "../../data/access.server";
 import { listRevisions, readInitiative, revertToRevision, RevertError } from "../../data/revisions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ request, params, tx, tenant, user, t }) => {
+  async ({ request, params, tx, tenant, t, ability }) => {
     const listing = await readInitiative(tx, params.id ?? "");
     if (!listing) notFound();
-    if (!canManageListing(user, listing)) forbidden();
+    const rules = await ability();
+    requireVisible(rules, listing);
+    if (!mayAny(rules, HISTORY_ACTIONS, listing)) forbidden(refusalMessage(t, "update", "Initiative"));
     const revisions = await listRevisions(tx, listing.id);
     return json({
       title: t("directory:moderation.history.title", { name: listing.name }),
       town: tenant.name,
       id: listing.id,
       status: listing.status,
-      canRevert: isStaff(user) && listing.status !== "merged",
+      canRevert: may(rules, "revert", listing) && listing.status !== "merged",
       reverted: new URL(request.url).searchParams.get("retabli") === "1",
       revisions: revisions.map((r) => ({ ...r, createdAt: formatDateTime(r.createdAt, tenant.timeZone) })),
     });
@@ -34,9 +38,11 @@ export const loader = /* @__PURE__ */ tenantLoader(
 );
 
 export const action = /* @__PURE__ */ tenantAction(
-  async ({ params, form, tx, user }) => {
+  async ({ params, form, tx, user, ability, authorize }) => {
     const listing = await readInitiative(tx, params.id ?? "");
     if (!listing) notFound();
+    requireVisible(await ability(), listing);
+    await authorize("revert", "Initiative", listing);
     try {
       await revertToRevision(tx, listing.id, String(form.get("revision") ?? ""), { userId: user!.id, label: user!.displayName });
     } catch (error) {
@@ -45,7 +51,7 @@ export const action = /* @__PURE__ */ tenantAction(
     }
     return redirect(`/initiatives/${listing.id}/historique?retabli=1`);
   },
-  { module: "directory", roles: ["staff"] },
+  { module: "directory", can: { action: "revert", subject: "Initiative" } },
 );
 
 export default function HistoryPage() {

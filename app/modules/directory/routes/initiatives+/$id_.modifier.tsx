@@ -1,16 +1,20 @@
-// Editing a listing: the managers of the organisation that claimed it, and staff. Every save
-// is kept in the listing's history and counts as a confirmation of its information.
+// Editing a listing: whoever the town's rules let update it (by default the managers of the
+// organisation that claimed it, and staff), and only the fields those rules name: the
+// others are shown, not editable, and a save keeps them as they are whatever is posted.
+// Every save is kept in the listing's history and counts as a confirmation of its information.
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { forbidden, notFound, tenantAction, tenantLoader } from "~/core/route.server";
+import type { AppAbility } from "~/core/permissions/ability.server";
+import { permittedFields, pickPermittedFields } from "~/core/permissions/fields.server";
+import { notFound, tenantAction, tenantLoader } from "~/core/route.server";
 import { Notice } from "~/core/ui/form";
 import { titledMeta } from "~/core/ui/meta";
 import { EditListingForm } from "../../components/EditListingForm";
 import type { ListingFormState } from "../../components/ListingFields";
-import { canManageListing } from "../../data/claims.server";
+import { requireVisible, type RuleAttributes } from "../../data/access.server";
 import { readInitiative } from "../../data/revisions.server";
-import { applyListingEdit, listingFormValues, listPhotos } from "../../data/submission.server";
+import { applyListingEdit, editScope, listingFormValues, listPhotos } from "../../data/submission.server";
 import { UPLOAD_MAX_BODY_BYTES } from "../../listing-form";
 import { listingFormSetup } from "../../listing-options.server";
 
@@ -18,11 +22,21 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMe
 
 const EDITABLE = ["pending", "changes_requested", "published"];
 
+/** What this user may change on this listing, from the fields their update rules name. */
+function scopeOn(ability: AppAbility, listing: RuleAttributes) {
+  return editScope(permittedFields(ability, "update", "Initiative", listing), (columns) =>
+    pickPermittedFields(ability, "update", "Initiative", columns, listing),
+  );
+}
+
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ request, params, tx, tenant, user, locale, t }) => {
+  async ({ request, params, tx, tenant, locale, t, ability, authorize }) => {
     const listing = await readInitiative(tx, params.id ?? "");
     if (!listing || !EDITABLE.includes(listing.status)) notFound();
-    if (!canManageListing(user, listing)) forbidden();
+    const rules = await ability();
+    requireVisible(rules, listing);
+    await authorize("update", "Initiative", listing);
+    const scope = scopeOn(rules, listing);
     const { options } = await listingFormSetup(tx, tenant, locale);
     const photos = (await listPhotos(tx, listing.id)).map((p) => ({
       ...p,
@@ -36,6 +50,8 @@ export const loader = /* @__PURE__ */ tenantLoader(
       saved: new URL(request.url).searchParams.get("enregistre") === "1",
       options,
       photos,
+      locked: scope.locked,
+      photosEditable: scope.photos,
       ...listingFormValues(listing),
     });
   },
@@ -43,12 +59,14 @@ export const loader = /* @__PURE__ */ tenantLoader(
 );
 
 export const action = /* @__PURE__ */ tenantAction(
-  async ({ params, form, tx, tenant, user, locale }) => {
+  async ({ params, form, tx, tenant, user, locale, ability, authorize }) => {
     const listing = await readInitiative(tx, params.id ?? "", { lock: true });
     if (!listing || !EDITABLE.includes(listing.status)) notFound();
-    if (!canManageListing(user, listing)) forbidden();
+    const rules = await ability();
+    requireVisible(rules, listing);
+    await authorize("update", "Initiative", listing);
     const { context } = await listingFormSetup(tx, tenant, locale);
-    const result = await applyListingEdit(tx, listing.id, form, context, { userId: user!.id, label: user!.displayName }, "edited");
+    const result = await applyListingEdit(tx, listing.id, form, context, { userId: user!.id, label: user!.displayName }, "edited", {}, scopeOn(rules, listing));
     if (!result.ok) {
       return json({ errors: result.errors, values: result.values, lists: result.lists, removeChecked: form.getAll("removePhoto").map(String) }, { status: 400 });
     }
@@ -76,7 +94,15 @@ export default function EditListingPage() {
           <Link to={`/initiatives/${data.id}/historique`}>{t("moderation.history.link")}</Link>
         </li>
       </ul>
-      <EditListingForm options={data.options} state={state} photos={data.photos} removeChecked={result?.removeChecked} submitLabel={t("moderation.form.save")} />
+      <EditListingForm
+        options={data.options}
+        state={state}
+        photos={data.photos}
+        removeChecked={result?.removeChecked}
+        submitLabel={t("moderation.form.save")}
+        locked={data.locked}
+        photosEditable={data.photosEditable}
+      />
     </>
   );
 }

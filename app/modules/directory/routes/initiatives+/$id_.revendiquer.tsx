@@ -1,6 +1,7 @@
-// An association manager claims a listing for their organisation; staff decide (moderation
-// page). Once approved, the organisation's managers edit the listing and receive its
-// reminders and contact requests.
+// Claiming a listing for one's organisation, for those whose rules allow "claim" on it (an
+// association's managers, by default), for the organisations whose listings they may edit;
+// those allowed to decide claims do so on the moderation page. Once approved, the
+// organisation's managers edit the listing and receive its reminders and contact requests.
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,16 +9,20 @@ import { notFound, tenantAction, tenantLoader } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Field } from "~/core/ui/form";
 import { titledMeta } from "~/core/ui/meta";
-import { ClaimRefused, createClaim, managedOrganisationIds, organisationsOf } from "../../data/claims.server";
+import { claimOrganisations, requireVisible } from "../../data/access.server";
+import { ClaimRefused, createClaim, organisationsOf } from "../../data/claims.server";
 import { readInitiative } from "../../data/revisions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ params, tx, tenant, user, t }) => {
+  async ({ params, tx, tenant, user, t, ability, authorize }) => {
     const listing = await readInitiative(tx, params.id ?? "");
     if (!listing || listing.status !== "published") notFound();
-    const organisations = await organisationsOf(tx, managedOrganisationIds(user));
+    const rules = await ability();
+    requireVisible(rules, listing);
+    await authorize("claim", "Initiative", listing);
+    const organisations = await organisationsOf(tx, claimOrganisations(rules, user, listing));
     return json({
       title: t("directory:moderation.claim.title", { name: listing.name }),
       town: tenant.name,
@@ -31,11 +36,16 @@ export const loader = /* @__PURE__ */ tenantLoader(
 );
 
 export const action = /* @__PURE__ */ tenantAction(
-  async ({ params, form, tx, user }) => {
+  async ({ params, form, tx, user, ability, authorize }) => {
     const organisationId = String(form.get("organisationId") ?? "");
     const message = String(form.get("message") ?? "").trim();
+    const listing = await readInitiative(tx, params.id ?? "");
+    if (!listing || listing.status !== "published") notFound();
+    const rules = await ability();
+    requireVisible(rules, listing);
+    await authorize("claim", "Initiative", listing);
     try {
-      await createClaim(tx, { initiativeId: params.id ?? "", user: user!, organisationId, message });
+      await createClaim(tx, { initiativeId: listing.id, userId: user!.id, organisationId, allowedOrganisations: claimOrganisations(rules, user, listing), message });
     } catch (error) {
       if (!(error instanceof ClaimRefused)) throw error;
       if (error.code === "unknownListing") notFound();

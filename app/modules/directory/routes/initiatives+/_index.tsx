@@ -7,20 +7,23 @@ import { tenantLoader } from "~/core/route.server";
 import { formatDate } from "~/core/ui/format";
 import { StatusBadges, VocabularyValue } from "../../components/Badges";
 import { FilterForm } from "../../components/FilterForm";
-import { publishedSnapshot, searchInitiatives, type SearchResult } from "../../data/search.server";
+import { ManagementLinks } from "../../components/ManagementLinks";
+import { managementTools } from "../../data/access.server";
+import { readableSnapshot, searchInitiatives, type SearchResult } from "../../data/search.server";
 import { filtersToParams, hasActiveFilters, PARAM } from "../../filters";
 import { languageOptions, readFilters } from "../../public.server";
 
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ tx, tenant, locale, request }) => {
+  async ({ tx, tenant, locale, request, ability }) => {
     const { filters, page, values, errors, vocabulary } = await readFilters(tx, request, locale);
     const invalid = Object.keys(errors).length > 0;
+    const rules = await ability();
     let result: SearchResult | null = null;
     let languages: string[];
     if (invalid) {
-      languages = (await publishedSnapshot(tx)).languages;
+      languages = (await readableSnapshot(tx, rules)).languages;
     } else {
-      result = await searchInitiatives(tx, filters, { page, now: new Date(), timeZone: tenant.timeZone });
+      result = await searchInitiatives(tx, filters, { page, now: new Date(), timeZone: tenant.timeZone, ability: rules });
       languages = result.languages;
     }
     const query = filtersToParams(filters).toString();
@@ -35,11 +38,12 @@ export const loader = /* @__PURE__ */ tenantLoader(
         filtered: hasActiveFilters(filters),
         query,
         result: result && { total: result.total, page: result.page, pageCount: result.pageCount, items: result.items },
+        tools: managementTools(rules),
       },
       { status: invalid ? 400 : 200 },
     );
   },
-  { module: "directory" },
+  { module: "directory", can: { action: "read", subject: "Initiative" } },
 );
 
 function pageHref(query: string, page: number) {
@@ -107,7 +111,7 @@ function Pagination({ query, page, pageCount }: { query: string; page: number; p
 }
 
 export default function InitiativesList() {
-  const { town, timeZone, values, errors, vocabulary, languages, filtered, query, result } = useLoaderData<typeof loader>();
+  const { town, timeZone, values, errors, vocabulary, languages, filtered, query, result, tools } = useLoaderData<typeof loader>();
   const { t } = useTranslation("directory");
   const mapHref = query ? `/initiatives/carte?${query}` : "/initiatives/carte";
   return (
@@ -119,6 +123,7 @@ export default function InitiativesList() {
           {t("public.list.toMap")}
         </Link>
       </p>
+      <ManagementLinks tools={tools} />
       <FilterForm action="/initiatives" vocabulary={vocabulary} languages={languages} values={values} errors={errors} />
       <section aria-labelledby="directory-results-title" className="directory-results">
         <h2 id="directory-results-title">{t("public.list.results")}</h2>

@@ -9,7 +9,7 @@ import { Swatch } from "../../components/Badges";
 import { FilterForm } from "../../components/FilterForm";
 import { MapView, NO_STAGE_COLOUR } from "../../components/MapView";
 import { MAP_MAX_ZOOM } from "../../data/map.server";
-import { criteriaFor, matchingListings, publishedSnapshot } from "../../data/search.server";
+import { criteriaFor, matchingListings, readableSnapshot } from "../../data/search.server";
 import { filtersToParams } from "../../filters";
 import { mapPageHeaders } from "../../map-policy";
 import { mapPolicyHeaders } from "../../map-policy.server";
@@ -20,10 +20,10 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/vendor/m
 export const headers = mapPageHeaders;
 
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ tx, tenant, locale, request, context }) => {
+  async ({ tx, tenant, locale, request, context, ability }) => {
     const { filters, values, errors, vocabulary, colourBy } = await readFilters(tx, request, locale);
     const invalid = Object.keys(errors).length > 0;
-    const snapshot = await publishedSnapshot(tx);
+    const snapshot = await readableSnapshot(tx, await ability());
     let total: number | null = null;
     if (!invalid) {
       const criteria = await criteriaFor(tx, filters, new Date(), tenant.timeZone);
@@ -50,7 +50,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
       { status: invalid ? 400 : 200, headers: mapPolicyHeaders(tenant, context.nonce) },
     );
   },
-  { module: "directory" },
+  { module: "directory", can: { action: "read", subject: "Initiative" } },
 );
 
 export default function InitiativesMap() {

@@ -6,7 +6,7 @@ import { mapData, parseBbox, parseZoom } from "../../data/map.server";
 import { readFilters } from "../../public.server";
 
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ tx, tenant, locale, request, t }) => {
+  async ({ tx, tenant, locale, request, t, ability }) => {
     const url = new URL(request.url);
     const { filters, errors } = await readFilters(tx, request, locale);
     const bbox = parseBbox(url.searchParams.get("bbox"));
@@ -19,8 +19,8 @@ export const loader = /* @__PURE__ */ tenantLoader(
         { status: 400, headers: { "Cache-Control": "no-store" } },
       );
     }
-    const data = await mapData(tx, filters, { bbox, zoom, now: new Date(), timeZone: tenant.timeZone });
+    const data = await mapData(tx, filters, { bbox, zoom, now: new Date(), timeZone: tenant.timeZone, ability: await ability() });
     return json(data, { headers: { "Content-Type": "application/geo+json; charset=utf-8", "Cache-Control": "private, no-cache" } });
   },
-  { module: "directory" },
+  { module: "directory", can: { action: "read", subject: "Initiative" } },
 );

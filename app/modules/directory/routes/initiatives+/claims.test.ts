@@ -88,8 +88,14 @@ describe("claims", () => {
     const other = await manager(town, theirs, "other@example.org");
     const resident = await signedIn(town.id, ["resident"]);
     const id = await insertInitiative(town.id, { name: "Boîte à dons", status: "published", organisation_id: mine });
+    // A resident's rules do not allow claiming: refused with the reason.
     const claim = await respond(() => claimAction(post(town, `/initiatives/${id}/revendiquer`, { organisationId: mine, message: "" }, { cookie: resident.cookie, params: { id } })));
-    expect((await claim.json()).errors.organisationId).toBe("directory:moderation.claim.errors.notManager");
+    expect(claim.status).toBe(403);
+    expect((await claim.json()).message).toMatch(/^Votre rôle ne vous autorise pas à revendiquer les initiatives\./);
+    // A manager may claim, but only for the association they manage.
+    const forOthers = await respond(() => claimAction(post(town, `/initiatives/${id}/revendiquer`, { organisationId: mine, message: "" }, { cookie: other.cookie, params: { id } })));
+    expect(forOthers.status).toBe(400);
+    expect((await forOthers.json()).errors.organisationId).toBe("directory:moderation.claim.errors.notManager");
     const edit = await respond(() => editAction(post(town, `/initiatives/${id}/modifier`, editFields(), { cookie: other.cookie, params: { id } })));
     expect(edit.status).toBe(403);
     expect((await listing(town, id))?.name).toBe("Boîte à dons");

@@ -1,7 +1,8 @@
-// Staff: contact requests no group answered within the town's delay. Staff send each one on
-// to another nearby group (the delay starts again) or close it.
+// Contact requests no group answered within the town's delay, for those whose rules allow
+// "route" (staff, by default): they send each one on to another nearby group among those
+// their rules reach (the delay starts again), or close it.
 import { json, redirect, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { tenantOrigin } from "~/core/http/urls.server";
 import { tenantAction, tenantLoader } from "~/core/route.server";
@@ -9,17 +10,21 @@ import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Field, Notice } from "~/core/ui/form";
 import { formatDate } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
+import { ManagementLinks } from "../../components/ManagementLinks";
+import { allowedListings, managementTools } from "../../data/access.server";
 import { closeRequest, ContactRefused, nearestGroups, overdueRequests, routeRequest } from "../../data/contact.server";
 import { getVocabularies } from "../../data/vocabulary.server";
 import { directorySettings } from "../../public.server";
 import { vocabularyLabel } from "../../vocabulary";
 
-const STAFF = { module: "directory", roles: ["staff"] };
+const ROUTERS = { module: "directory", can: { action: "route", subject: "Initiative" } };
 const PATH = "/initiatives/gestion/demandes";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
-export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant, locale, t }) => {
+export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant, locale, t, ability }) => {
+  const rules = await ability();
+  const routable = allowedListings(rules, "route");
   const settings = directorySettings(tenant);
   const vocabularies = await getVocabularies(tx);
   const overdue = await overdueRequests(tx, new Date(), settings.contactAnswerDays);
@@ -28,7 +33,7 @@ export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant,
   for (const r of overdue) {
     const from = r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude } : { latitude: centreLatitude, longitude: centreLongitude };
     const already = new Set(r.targets.map((x) => x.id));
-    const candidates = (await nearestGroups(tx, from, { kind: r.kind ?? undefined, layer: r.layer ?? undefined }, 10)).filter((g) => !already.has(g.id)).slice(0, 5);
+    const candidates = (await nearestGroups(tx, from, { kind: r.kind ?? undefined, layer: r.layer ?? undefined }, routable, 10)).filter((g) => !already.has(g.id)).slice(0, 5);
     requests.push({
       id: r.id,
       place: r.place,
@@ -46,18 +51,24 @@ export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant,
     town: tenant.name,
     days: settings.contactAnswerDays,
     requests,
+    tools: managementTools(rules),
     done: params.has("routee") ? ("routed" as const) : params.has("fermee") ? ("closed" as const) : null,
   });
-}, STAFF);
+}, ROUTERS);
 
-export const action = /* @__PURE__ */ tenantAction(async ({ request, form, tx, tenant, user, afterCommit }) => {
+export const action = /* @__PURE__ */ tenantAction(async ({ request, form, tx, tenant, user, afterCommit, ability }) => {
   const requestId = String(form.get("request") ?? "");
   try {
     if (form.get("intent") === "route") {
       // One select per request on the page: its name carries the request (field ids are unique).
       const listing = String(form.get(`listing-${requestId}`) ?? "");
       if (!listing) return json({ errors: { [`listing-${requestId}`]: "directory:moderation.requests.errors.chooseGroup" } }, { status: 400 });
-      await routeRequest(tx, requestId, listing, user!.id, { mail: { tx, tenant, afterCommit }, origin: tenantOrigin(request, tenant), defaultLocale: tenant.defaultLocale });
+      await routeRequest(tx, requestId, listing, user!.id, {
+        mail: { tx, tenant, afterCommit },
+        origin: tenantOrigin(request, tenant),
+        defaultLocale: tenant.defaultLocale,
+        routable: allowedListings(await ability(), "route"),
+      });
       return redirect(`${PATH}?routee=1`);
     }
     if (form.get("intent") === "close") {
@@ -69,7 +80,7 @@ export const action = /* @__PURE__ */ tenantAction(async ({ request, form, tx, t
     return json({ errors: { _form: `directory:moderation.requests.errors.${error.code}` } }, { status: error.code === "notFound" ? 404 : 409 });
   }
   return json({ errors: { _form: "directory:moderation.errors.unknownAction" } }, { status: 400 });
-}, STAFF);
+}, ROUTERS);
 
 export default function ContactRequestsPage() {
   const data = useLoaderData<typeof loader>();
@@ -82,9 +93,7 @@ export default function ContactRequestsPage() {
       {data.done && !result ? <Notice>{t(`moderation.requests.done.${data.done}`)}</Notice> : null}
       <ErrorSummary errors={errors} />
       <p className="lead">{t("moderation.requests.intro", { count: data.days })}</p>
-      <p>
-        <Link to="/initiatives/gestion/moderation">{t("moderation.nav.moderation")}</Link>
-      </p>
+      <ManagementLinks tools={data.tools} current="requests" />
       {data.requests.length === 0 ? <p>{t("moderation.requests.empty")}</p> : null}
       <ul className="directory-cards">
         {data.requests.map((r) => (

@@ -1,6 +1,7 @@
-// Staff: freshness report. How many published listings are fresh, to be checked, hidden;
-// which ones wait for an answer to their reminder; the oldest confirmations. Staff may send
-// a reminder at once, or confirm a listing themselves (after a phone call, say).
+// The freshness report. How many published listings are fresh, to be checked, hidden;
+// which ones wait for an answer to their reminder; the oldest confirmations. Its reader may
+// send a reminder at once, or confirm a listing themselves (after a phone call, say). For
+// those whose rules allow "remind" (staff, by default), over the listings those rules reach.
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,21 +11,33 @@ import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Notice } from "~/core/ui/form";
 import { formatDate } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
+import { ManagementLinks } from "../../components/ManagementLinks";
+import { allowedListings, HISTORY_ACTIONS, managementTools, mayAny, requireVisible } from "../../data/access.server";
 import { confirmListing, freshnessReport, sendReminderNow } from "../../data/freshness.server";
+import { readInitiative } from "../../data/revisions.server";
 import { directorySettings } from "../../public.server";
 
-const STAFF = { module: "directory", roles: ["staff"] };
+const REMINDERS = { module: "directory", can: { action: "remind", subject: "Initiative" } };
 const PATH = "/initiatives/gestion/fraicheur";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
-export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant, t }) => {
-  const report = await freshnessReport(tx);
+export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant, t, ability }) => {
+  const rules = await ability();
+  const report = await freshnessReport(tx, (alias) => allowedListings(rules, "remind", alias));
   const settings = directorySettings(tenant);
   const params = new URL(request.url).searchParams;
   const date = (d: Date | null) => (d ? formatDate(d, tenant.timeZone) : null);
   const rows = (list: typeof report.hidden) =>
-    list.map((r) => ({ id: r.id, name: r.name, confirmedAt: date(r.confirmed_at)!, reminderSentAt: date(r.reminder_sent_at), organisation: r.organisation_name, hasAddress: r.has_address }));
+    list.map((r) => ({
+      id: r.id,
+      name: r.name,
+      confirmedAt: date(r.confirmed_at)!,
+      reminderSentAt: date(r.reminder_sent_at),
+      organisation: r.organisation_name,
+      hasAddress: r.has_address,
+      history: mayAny(rules, HISTORY_ACTIONS, { ...r, status: "published" }),
+    }));
   const sent = params.get("rappel");
   return json({
     title: t("directory:moderation.freshness.title"),
@@ -35,31 +48,33 @@ export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant,
     toCheck: rows(report.toCheck),
     awaiting: rows(report.awaiting),
     oldest: report.oldest.map((o) => ({ id: o.id, name: o.name, confirmedAt: date(o.confirmed_at)! })),
+    tools: managementTools(rules),
     reminded: sent !== null && /^\d+$/.test(sent) ? Number(sent) : null,
     confirmed: params.get("confirmee") === "1",
   });
-}, STAFF);
+}, REMINDERS);
 
-export const action = /* @__PURE__ */ tenantAction(async ({ request, form, tx, tenant, user, afterCommit }) => {
-  const id = String(form.get("listing") ?? "");
-  const staff = { userId: user!.id, label: user!.displayName };
+export const action = /* @__PURE__ */ tenantAction(async ({ request, form, tx, tenant, user, afterCommit, ability, authorize }) => {
   const intent = form.get("intent");
+  if (intent !== "remind" && intent !== "confirm") return json({ errors: { _form: "directory:moderation.errors.unknownAction" } }, { status: 400 });
+  const listing = await readInitiative(tx, String(form.get("listing") ?? ""));
+  if (!listing) notFound();
+  requireVisible(await ability(), listing);
+  await authorize("remind", "Initiative", listing);
+  const staff = { userId: user!.id, label: user!.displayName };
   if (intent === "remind") {
     const emails = await sendReminderNow(
       tx,
-      id,
+      listing.id,
       { tenant, now: new Date(), origin: tenantOrigin(request, tenant), mail: { tx, tenant, afterCommit } },
       staff,
     );
     if (emails === null) notFound();
     return redirect(`${PATH}?rappel=${emails}`);
   }
-  if (intent === "confirm") {
-    if (!(await confirmListing(tx, id, staff))) notFound();
-    return redirect(`${PATH}?confirmee=1`);
-  }
-  return json({ errors: { _form: "directory:moderation.errors.unknownAction" } }, { status: 400 });
-}, STAFF);
+  if (!(await confirmListing(tx, listing.id, staff))) notFound();
+  return redirect(`${PATH}?confirmee=1`);
+}, REMINDERS);
 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["hidden"][number];
 
@@ -100,9 +115,7 @@ function ReportTable({ id, caption, rows }: { id: string; caption: string; rows:
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
-              <th scope="row">
-                <Link to={`/initiatives/${r.id}/historique`}>{r.name}</Link>
-              </th>
+              <th scope="row">{r.history ? <Link to={`/initiatives/${r.id}/historique`}>{r.name}</Link> : r.name}</th>
               <td>{r.confirmedAt}</td>
               <td>{r.reminderSentAt ?? t("moderation.freshness.never")}</td>
               <td>{r.organisation ?? (r.hasAddress ? t("moderation.freshness.submitterOrContact") : t("moderation.freshness.noAddress"))}</td>
@@ -134,6 +147,7 @@ export default function FreshnessReportPage() {
       ) : null}
       {data.confirmed && !result ? <Notice>{t("moderation.freshness.confirmedNotice")}</Notice> : null}
       <ErrorSummary errors={result?.errors} />
+      <ManagementLinks tools={data.tools} current="freshness" />
       <p className="lead">{t("moderation.freshness.intro", { months: data.settings.months, toCheck: data.settings.toCheck, hide: data.settings.hide })}</p>
       <dl className="directory-facts">
         <dt>{t("moderation.freshness.fresh")}</dt>

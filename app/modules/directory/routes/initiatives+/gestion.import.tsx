@@ -1,14 +1,18 @@
-// Staff: import listings from a CSV file. Upload, preview with every problem found (row,
-// column, what is wrong), then confirm: all rows are published, or none. Works without
+// Importing listings from a CSV file, for those whose rules allow "import" (staff, by
+// default). Upload, preview with every problem found (row, column, what is wrong), then
+// confirm: all rows are published, or none. A row the rules do not let the user import (a
+// rule limited to their neighbourhood, say) is one of the problems. Works without
 // JavaScript: the preview is the action's page, and the confirmation form carries the
 // previewed file back, signed (see data/import.server.ts for why).
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import type { AppAbility } from "~/core/permissions/ability.server";
 import { tenantAction, tenantLoader, type RouteContext } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Field, Notice } from "~/core/ui/form";
 import { titledMeta } from "~/core/ui/meta";
+import { may } from "../../data/access.server";
 import { analyseImport, decodeCsv, IMPORT_COLUMNS, importInitiatives, signImport, verifyImport, type ImportAnalysis, type ImportIssue } from "../../data/import.server";
 import { getVocabularies } from "../../data/vocabulary.server";
 import { CSV_LIST_SEPARATOR, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from "../../opendata";
@@ -16,7 +20,7 @@ import { localisedVocabularies, vocabularyLabel } from "../../vocabulary";
 import { VocabularyValues } from "../../components/VocabularyValues";
 
 const PATH = "/initiatives/gestion/import";
-const STAFF = { module: "directory", roles: ["staff"] };
+const IMPORTERS = { module: "directory", can: { action: "import", subject: "Initiative" } };
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
@@ -31,7 +35,7 @@ export const loader = /* @__PURE__ */ tenantLoader(async ({ request, tx, tenant,
     columns: IMPORT_COLUMNS,
     bounds: tenant.definition.map.bounds,
   });
-}, STAFF);
+}, IMPORTERS);
 
 type PreviewRow = { row: number; name: string; kind: string; stage: string | null; address: string; position: string | null; contactShown: boolean };
 type IssueLine = { row: number | null; column: string | null; message: string };
@@ -53,9 +57,17 @@ function problems(t: RouteContext["t"], fileName: string | null, issues: ImportI
   return json(data, { status: 400 });
 }
 
-export const action = /* @__PURE__ */ tenantAction(async ({ form, tx, tenant, user, locale, t }) => {
-  // `roles` guarantees a signed-in staff member.
+/** The rows the user's rules do not let them import, as problems: imported rows are published and claimed by nobody. */
+function refusedRows(ability: AppAbility, analysis: ImportAnalysis): ImportIssue[] {
+  return analysis.rows
+    .filter((r) => !may(ability, "import", { status: "published", organisation_id: null, neighbourhood: r.neighbourhood }))
+    .map((r) => ({ row: r.row, column: null, code: "notAllowed" }));
+}
+
+export const action = /* @__PURE__ */ tenantAction(async ({ form, tx, tenant, user, locale, t, ability }) => {
+  // `can` guarantees a signed-in user allowed to import.
   const staff = user!;
+  const rules = await ability();
   const scope = { tenantId: tenant.id, userId: staff.id };
   const vocabularies = await getVocabularies(tx);
   const context = { vocabularies, bounds: tenant.definition.map.bounds };
@@ -65,9 +77,10 @@ export const action = /* @__PURE__ */ tenantAction(async ({ form, tx, tenant, us
     const fileName = text(form.get("fileName")) || null;
     const content = verifyImport({ payload: text(form.get("payload")), expires: text(form.get("expires")), signature: text(form.get("signature")) }, scope);
     if (content === null) return fail("expired");
-    // Checked again: listings may have been added since the preview.
+    // Checked again: listings may have been added, and rules changed, since the preview.
     const analysis = await analyseImport(tx, content, context);
-    if (analysis.issues.length > 0) return problems(t, fileName, analysis.issues);
+    const issues = [...analysis.issues, ...refusedRows(rules, analysis)];
+    if (issues.length > 0) return problems(t, fileName, issues);
     const ids = await importInitiatives(tx, tenant.id, analysis.rows, { userId: staff.id, label: staff.displayName });
     return redirect(`${PATH}?importe=${ids.length}`);
   }
@@ -79,7 +92,8 @@ export const action = /* @__PURE__ */ tenantAction(async ({ form, tx, tenant, us
   const decoded = decodeCsv(new Uint8Array(await file.arrayBuffer()));
   if (!decoded.ok) return problems(t, fileName, [decoded.issue]);
   const analysis: ImportAnalysis = await analyseImport(tx, decoded.text, context);
-  if (analysis.issues.length > 0) return problems(t, fileName, analysis.issues);
+  const issues = [...analysis.issues, ...refusedRows(rules, analysis)];
+  if (issues.length > 0) return problems(t, fileName, issues);
   const signed = signImport(decoded.text, scope);
   const data: ActionData = {
     errors: {},
@@ -99,7 +113,7 @@ export const action = /* @__PURE__ */ tenantAction(async ({ form, tx, tenant, us
     },
   };
   return json(data);
-}, { ...STAFF, maxBodyBytes: 2 * IMPORT_MAX_BYTES }); // the confirmation re-posts the file base64-encoded (4/3 of its size)
+}, { ...IMPORTERS, maxBodyBytes: 2 * IMPORT_MAX_BYTES }); // the confirmation re-posts the file base64-encoded (4/3 of its size)
 
 function UploadForm({ errors }: { errors: Record<string, string> }) {
   const { t } = useTranslation("directory");

@@ -15,5 +15,5 @@ export const loader = /* @__PURE__ */ tenantLoader(
         "Cache-Control": "private, max-age=300",
       },
     }),
-  { module: "directory", roles: ["staff"] },
+  { module: "directory", can: { action: "import", subject: "Initiative" } },
 );

@@ -1,6 +1,8 @@
-// Staff: one listing of the moderation queue, with its likely duplicates, and the decisions:
+// One listing of the moderation queue, with its likely duplicates, and the decisions:
 // approve, ask for changes (the submitter gets an edit link), refuse with a reason, or merge
 // it into a duplicate. A decision someone else already took is reported, never applied twice.
+// For those whose rules let them moderate this listing (staff, by default); a merge needs
+// the same right on the listing it goes into.
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -12,23 +14,28 @@ import { ErrorSummary, Field } from "~/core/ui/form";
 import { parseForm } from "~/core/ui/form.server";
 import { formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
+import { allowedListings, may, requireVisible } from "../../data/access.server";
 import { findLikelyDuplicates } from "../../data/duplicates.server";
 import { approveListing, getModerationItem, mergeListing, ModerationRefused, refuseListing, requestChanges } from "../../data/moderation.server";
+import { readInitiative } from "../../data/revisions.server";
 import { getVocabularies } from "../../data/vocabulary.server";
 import { queueDirectoryEmail } from "../../mail.server";
 import { languageOptions } from "../../public.server";
 import { vocabularyLabel } from "../../vocabulary";
 
-const STAFF = { module: "directory", roles: ["staff"] };
+const MODERATORS = { module: "directory", can: { action: "moderate", subject: "Initiative" } };
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
-export const loader = /* @__PURE__ */ tenantLoader(async ({ params, tx, tenant, locale, t }) => {
+export const loader = /* @__PURE__ */ tenantLoader(async ({ params, tx, tenant, locale, t, ability, authorize }) => {
   const item = await getModerationItem(tx, params.id ?? "");
   if (!item) notFound();
   const { listing: l, photos } = item;
+  const rules = await ability();
+  requireVisible(rules, l);
+  await authorize("moderate", "Initiative", l);
   const vocabularies = await getVocabularies(tx);
-  const duplicates = await findLikelyDuplicates(tx, l.id);
+  const duplicates = await findLikelyDuplicates(tx, l.id, allowedListings(rules, "moderate", "other"));
   return json({
     title: t("directory:moderation.item.title", { name: l.name }),
     town: tenant.name,
@@ -58,7 +65,7 @@ export const loader = /* @__PURE__ */ tenantLoader(async ({ params, tx, tenant, 
     photos,
     duplicates,
   });
-}, STAFF);
+}, MODERATORS);
 
 const messageSchema = (field: "message" | "reason") =>
   z.object({
@@ -69,8 +76,13 @@ const messageSchema = (field: "message" | "reason") =>
       .max(2000, "common:form.errors.tooLong"),
   });
 
-export const action = /* @__PURE__ */ tenantAction(async ({ request, params, form, tx, tenant, user, afterCommit }) => {
+export const action = /* @__PURE__ */ tenantAction(async ({ request, params, form, tx, tenant, user, afterCommit, ability, authorize }) => {
   const id = params.id ?? "";
+  const rules = await ability();
+  const current = await readInitiative(tx, id);
+  if (!current) notFound();
+  requireVisible(rules, current);
+  await authorize("moderate", "Initiative", current);
   const staff = { userId: user!.id, label: user!.displayName };
   const mail = { tx, tenant, afterCommit };
   const origin = tenantOrigin(request, tenant);
@@ -119,7 +131,7 @@ export const action = /* @__PURE__ */ tenantAction(async ({ request, params, for
       return redirect("/initiatives/gestion/moderation?fait=refusee");
     }
     if (intent === "merge") {
-      await mergeListing(tx, id, String(form.get("target") ?? ""), staff);
+      await mergeListing(tx, id, String(form.get("target") ?? ""), staff, (target) => may(rules, "moderate", target));
       return redirect("/initiatives/gestion/moderation?fait=fusionnee");
     }
   } catch (error) {
@@ -128,7 +140,7 @@ export const action = /* @__PURE__ */ tenantAction(async ({ request, params, for
     return json({ errors: { _form: `directory:moderation.errors.${error.code}` }, values: {} }, { status: 409 });
   }
   return json({ errors: { _form: "directory:moderation.errors.unknownAction" }, values: {} }, { status: 400 });
-}, STAFF);
+}, MODERATORS);
 
 export default function ModerationItemPage() {
   const { listing: l, photos, duplicates } = useLoaderData<typeof loader>();

@@ -47,7 +47,7 @@ describe("the listing page's actions", () => {
       expect(response.status).toBe(200);
       return (await response.json()).actions;
     };
-    const none = { claim: false, edit: false, history: false, mySpace: false };
+    const none = { claim: false, edit: false, history: false, moderate: false, mySpace: false };
 
     expect(await actionsOf(unclaimed)).toEqual(none);
     expect(await actionsOf(unclaimed, resident.cookie)).toEqual(none);
@@ -56,8 +56,8 @@ describe("the listing page's actions", () => {
     expect(await actionsOf(claimed, boss.cookie)).toEqual({ ...none, edit: true, history: true, mySpace: true });
     // Another organisation's listing: neither claimed from the page nor editable.
     expect(await actionsOf(claimed, other.cookie)).toEqual({ ...none, mySpace: true });
-    expect(await actionsOf(unclaimed, staff.cookie)).toEqual({ ...none, edit: true, history: true });
-    expect(await actionsOf(claimed, staff.cookie)).toEqual({ ...none, edit: true, history: true });
+    expect(await actionsOf(unclaimed, staff.cookie)).toEqual({ ...none, edit: true, history: true, moderate: true });
+    expect(await actionsOf(claimed, staff.cookie)).toEqual({ ...none, edit: true, history: true, moderate: true });
 
     const bossPage = await renderListing(town.host, unclaimed, boss.cookie);
     expect(bossPage).toContain(`href="/initiatives/${unclaimed}/revendiquer"`);
@@ -68,6 +68,7 @@ describe("the listing page's actions", () => {
     expect(staffPage).toContain(`href="/initiatives/${claimed}/modifier"`);
     expect(staffPage).toContain(`href="/initiatives/${claimed}/historique"`);
     expect(staffPage).toContain("Historique des modifications");
+    expect(staffPage).toContain(`href="/initiatives/gestion/moderation/${claimed}"`);
     expect(staffPage).not.toContain("/revendiquer");
 
     // Every link offered leads to a page that lets the visitor in.

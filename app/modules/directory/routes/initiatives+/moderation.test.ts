@@ -130,7 +130,7 @@ describe("moderation pages", () => {
     expect((await listing(town, id))?.status).toBe("pending");
   });
 
-  it("serves the photos of an unpublished listing to staff only", async () => {
+  it("serves the photos of an unpublished listing to those who moderate or edit it, and to nobody else", async () => {
     const town = await directoryTown();
     const id = await pendingSubmission(town);
     const photo = await withTenant(town.id, (tx) =>
@@ -144,8 +144,16 @@ describe("moderation pages", () => {
     const ok = await respond(() => photoLoader(get(town, `/initiatives/gestion/moderation/photos/${photo.id}`, { cookie, params: { photoId: photo.id } })));
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toBe("image/png");
+    // A listing the user may not see: its photos are not found either.
     const resident = await signedIn(town.id, ["resident"]);
-    expect((await respond(() => photoLoader(get(town, "/x", { cookie: resident.cookie, params: { photoId: photo.id } })))).status).toBe(403);
+    expect((await respond(() => photoLoader(get(town, "/x", { cookie: resident.cookie, params: { photoId: photo.id } })))).status).toBe(404);
+    expect((await respond(() => photoLoader(get(town, "/x", { params: { photoId: photo.id } })))).status).toBe(404);
+    // The managers of the listing's organisation see the photos on their edit page.
+    const organisation = await createOrganisation(town);
+    const boss = await manager(town, organisation, "photos-boss@example.org");
+    expect((await respond(() => photoLoader(get(town, "/x", { cookie: boss.cookie, params: { photoId: photo.id } })))).status).toBe(404);
+    await withTenant(town.id, (tx) => tx.updateTable("directory_initiatives").set({ organisation_id: organisation }).where("id", "=", id).execute());
+    expect((await respond(() => photoLoader(get(town, "/x", { cookie: boss.cookie, params: { photoId: photo.id } })))).status).toBe(200);
   });
 });
 

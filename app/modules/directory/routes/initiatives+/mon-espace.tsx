@@ -1,6 +1,7 @@
-// The space of an association manager: the listings of their organisations (confirm they
-// are still accurate, edit them, see their history), the contact requests residents sent to
-// those listings (mark them answered), and the claims they made.
+// The space of an association's managers: the listings of their organisations their rules
+// let them edit (confirm they are still accurate, edit them, see their history), the contact
+// requests residents sent to those listings (mark them answered), and the claims they made.
+// "Their organisations": those they hold a role for whose listings they may edit.
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -9,7 +10,8 @@ import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Field, Notice } from "~/core/ui/form";
 import { formatDate, formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
-import { findListingsByName, listingsOfOrganisations, listUserClaims, managedOrganisationIds, organisationsOf } from "../../data/claims.server";
+import { allowedListings, claimOrganisations, managedOrganisations, may, type RuleAttributes } from "../../data/access.server";
+import { findListingsByName, listingsOfOrganisations, listUserClaims, organisationsOf } from "../../data/claims.server";
 import { ContactRefused, markAnswered, requestsForOrganisations } from "../../data/contact.server";
 import { confirmListing } from "../../data/freshness.server";
 import { readInitiative } from "../../data/revisions.server";
@@ -20,18 +22,20 @@ const NOTICES = ["revendication", "confirmee", "repondue"] as const;
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titledMeta(matches, data?.title, data?.town);
 
 export const loader = /* @__PURE__ */ tenantLoader(
-  async ({ request, tx, tenant, user, t }) => {
-    const organisationIds = managedOrganisationIds(user);
+  async ({ request, tx, tenant, user, t, ability }) => {
+    const rules = await ability();
+    const organisationIds = managedOrganisations(rules, user);
+    const editable = allowedListings(rules, "update", "i");
     const [organisations, listings, requests, claims] = await Promise.all([
       organisationsOf(tx, organisationIds),
-      listingsOfOrganisations(tx, organisationIds),
-      requestsForOrganisations(tx, organisationIds),
+      listingsOfOrganisations(tx, organisationIds, editable),
+      requestsForOrganisations(tx, organisationIds, editable),
       listUserClaims(tx, user!.id),
     ]);
     const params = new URL(request.url).searchParams;
     const notice = NOTICES.find((n) => params.has(n)) ?? null;
     const query = (params.get("fiche") ?? "").slice(0, 100);
-    const found = organisationIds.length && query ? await findListingsByName(tx, query) : null;
+    const found = organisationIds.length && query ? await findListingsByName(tx, query, allowedListings(rules, "read", "i")) : null;
     const date = (d: Date) => formatDate(d, tenant.timeZone);
     return json({
       title: t("directory:moderation.space.title"),
@@ -42,25 +46,38 @@ export const loader = /* @__PURE__ */ tenantLoader(
       requests: requests.map((r) => ({ ...r, sent_at: formatDateTime(r.sent_at, tenant.timeZone), answered_at: r.answered_at ? date(r.answered_at) : null })),
       claims: claims.map((c) => ({ ...c, created_at: date(c.created_at) })),
       query,
-      found: found?.map((f) => ({ id: f.id, name: f.name, organisation: f.organisation_name, mine: f.organisation_id !== null && organisationIds.includes(f.organisation_id) })) ?? null,
+      found:
+        found?.map((f) => {
+          const mine = f.organisation_id !== null && organisationIds.includes(f.organisation_id);
+          return {
+            id: f.id,
+            name: f.name,
+            organisation: f.organisation_name,
+            edit: mine && may(rules, "update", f),
+            claim: !mine && claimOrganisations(rules, user, f).length > 0,
+          };
+        }) ?? null,
     });
   },
   { module: "directory", signedIn: true },
 );
 
 export const action = /* @__PURE__ */ tenantAction(
-  async ({ form, tx, user }) => {
-    const organisationIds = managedOrganisationIds(user);
+  async ({ form, tx, user, ability }) => {
+    const rules = await ability();
+    const organisationIds = managedOrganisations(rules, user);
+    // What this page shows: listings of the user's organisations their rules let them edit.
+    const ours = (listing: RuleAttributes) => listing.organisation_id !== null && organisationIds.includes(listing.organisation_id) && may(rules, "update", listing);
     const intent = form.get("intent");
     if (intent === "confirm") {
       const listing = await readInitiative(tx, String(form.get("listing") ?? ""));
-      if (!listing || !listing.organisation_id || !organisationIds.includes(listing.organisation_id)) notFound();
+      if (!listing || !ours(listing)) notFound();
       if (!(await confirmListing(tx, listing.id, { userId: user!.id, label: user!.displayName }))) notFound();
       return redirect(`${PATH}?confirmee=1`);
     }
     if (intent === "answered") {
       try {
-        await markAnswered(tx, String(form.get("request") ?? ""), String(form.get("listing") ?? ""), { userId: user!.id, organisationIds });
+        await markAnswered(tx, String(form.get("request") ?? ""), String(form.get("listing") ?? ""), { userId: user!.id, allowed: ours });
       } catch (error) {
         if (!(error instanceof ContactRefused)) throw error;
         if (error.code === "notFound") notFound();
@@ -203,11 +220,16 @@ export default function ManagerSpacePage() {
               <ul>
                 {data.found.map((f) => (
                   <li key={f.id}>
-                    {f.mine ? (
+                    {f.edit ? (
                       <Link to={`/initiatives/${f.id}/modifier`}>{t("moderation.space.edit", { name: f.name })}</Link>
-                    ) : (
+                    ) : f.claim ? (
                       <>
                         <Link to={`/initiatives/${f.id}/revendiquer`}>{t("moderation.space.claimListing", { name: f.name })}</Link>
+                        {f.organisation ? ` ${t("moderation.space.ownedBy", { organisation: f.organisation })}` : null}
+                      </>
+                    ) : (
+                      <>
+                        <Link to={`/initiatives/${f.id}`}>{f.name}</Link>
                         {f.organisation ? ` ${t("moderation.space.ownedBy", { organisation: f.organisation })}` : null}
                       </>
                     )}

@@ -1,5 +1,6 @@
-// Anyone may propose an initiative, without an account: the listing is kept unconfirmed
-// until the submitter opens the link emailed to them, then waits for moderation.
+// Anyone the town's rules allow to propose an initiative (everyone, by default, without an
+// account): the listing is kept unconfirmed until the submitter opens the link emailed to
+// them, then waits for moderation.
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -27,7 +28,7 @@ export const loader = /* @__PURE__ */ tenantLoader(
       prefill: { submitterName: user?.displayName ?? "", submitterEmail: user?.email ?? "" },
     });
   },
-  { module: "directory" },
+  { module: "directory", can: { action: "create", subject: "Initiative" } },
 );
 
 export const action = /* @__PURE__ */ tenantAction(
@@ -51,7 +52,7 @@ export const action = /* @__PURE__ */ tenantAction(
     );
     return redirect("/initiatives/proposer?envoye=1");
   },
-  { module: "directory", maxBodyBytes: UPLOAD_MAX_BODY_BYTES },
+  { module: "directory", can: { action: "create", subject: "Initiative" }, maxBodyBytes: UPLOAD_MAX_BODY_BYTES },
 );
 
 export default function ProposePage() {

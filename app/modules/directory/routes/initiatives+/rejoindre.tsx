@@ -5,6 +5,7 @@
 // No geocoding service is reachable: the distance is measured from the position the
 // resident gives (typed, or from the browser when JavaScript runs), else from the centre of
 // the neighbourhood they pick, else from the town's centre, and the page says which.
+// The groups offered are the published listings the resident's rules let them read.
 import { json, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +17,7 @@ import { ErrorSummary, Field, Notice } from "~/core/ui/form";
 import { formValues, issueKey, type FieldErrors } from "~/core/ui/form.server";
 import { titledMeta } from "~/core/ui/meta";
 import { CheckboxGroup, PositionFields } from "../../components/ListingFields";
+import { allowedListings } from "../../data/access.server";
 import { ContactRefused, createContactRequest, nearestGroups, neighbourhoodCentres, type Point } from "../../data/contact.server";
 import { getVocabularies } from "../../data/vocabulary.server";
 import { directorySettings, vocabularyOptions } from "../../public.server";
@@ -62,7 +64,7 @@ function errorsOf(error: z.ZodError): FieldErrors {
 }
 
 /** Reads the search (from the URL, or carried back by the contact form) and finds the groups. */
-async function search(ctx: Pick<RouteContext, "tx" | "tenant" | "locale" | "t">, source: URLSearchParams | FormData) {
+async function search(ctx: Pick<RouteContext, "tx" | "tenant" | "locale" | "t" | "ability">, source: URLSearchParams | FormData) {
   const { tx, tenant, locale, t } = ctx;
   const vocabularies = await getVocabularies(tx);
   const centres = await neighbourhoodCentres(tx);
@@ -94,7 +96,7 @@ async function search(ctx: Pick<RouteContext, "tx" | "tenant" | "locale" | "t">,
     from = { latitude, longitude };
     reference = t("directory:moderation.join.fromTownCentre", { town: tenant.name });
   }
-  const groups = await nearestGroups(tx, from, { kind: s.type, layer: s.calque });
+  const groups = await nearestGroups(tx, from, { kind: s.type, layer: s.calque }, allowedListings(await ctx.ability(), "read"));
   return {
     ...base,
     searched: true as const,
@@ -171,7 +173,13 @@ export const action = /* @__PURE__ */ tenantAction(
           targetIds: c.groupes,
           locale,
         },
-        { mail: { tx, tenant, afterCommit }, origin: tenantOrigin(request, tenant), defaultLocale: tenant.defaultLocale, retentionMonths: settings.contactRetentionMonths },
+        {
+          mail: { tx, tenant, afterCommit },
+          origin: tenantOrigin(request, tenant),
+          defaultLocale: tenant.defaultLocale,
+          retentionMonths: settings.contactRetentionMonths,
+          readable: allowedListings(await ctx.ability(), "read"),
+        },
       );
       return redirect(`${PATH}?envoye=${created.targets.length}`);
     } catch (error) {
