@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { follow, tenant, text, visit, withPage } from "./support/index.ts";
+import { follow, tenant, text, visit, withPage, signInThrough } from "./support/index.ts";
 
 const town = tenant("hellemmes");
 const { password } = JSON.parse(fs.readFileSync(path.join("tenants", town.slug, "demo.json"), "utf8")) as { password: string };
@@ -32,13 +32,7 @@ const directoryIndicator = (JSON.parse(fs.readFileSync(path.join("app", "modules
 /** The matrix cell's accessible name: its row header, the separator, its column header. */
 const readCell = `${permissionWords.subjects.Dashboard.name} ${text("fr", "console-roles:matrix.separator")} ${permissionWords.actions.read}`;
 
-async function signIn(page: Page, email: string, back: string) {
-  await visit(page, town.url(`/connexion?retour=${encodeURIComponent(back)}`));
-  await page.locator("#field-email").fill(email);
-  await page.locator("#field-password").fill(password);
-  await follow(page, page.locator("form.form button[type=submit]"));
-  assert.equal(new URL(page.url()).pathname, back.split("?")[0]);
-}
+const signIn = (page: Page, email: string, back: string) => signInThrough(page, town, email, password, back);
 
 const heading = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
 

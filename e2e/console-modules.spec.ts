@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { assertNoAxeViolations, follow, tenant, text, visit, withPage } from "./support/index.ts";
+import { assertNoAxeViolations, follow, tenant, text, visit, withPage, signInThrough } from "./support/index.ts";
 
 const town = tenant("lomme");
 const { password } = JSON.parse(fs.readFileSync(path.join("tenants", town.slug, "demo.json"), "utf8")) as { password: string };
@@ -29,13 +29,7 @@ const SETTING_FIELD = `#field-settings\\.${SETTING}`;
 const ORIGINAL = String((JSON.parse(fs.readFileSync(path.join("tenants", town.slug, "tenant.json"), "utf8")) as { modules: { directory: { settings: Record<string, number> } } }).modules.directory.settings[SETTING]);
 const CHANGED = ORIGINAL === "7" ? "8" : "7";
 
-async function signIn(page: Page, email: string, back: string) {
-  await visit(page, town.url(`/connexion?retour=${encodeURIComponent(back)}`));
-  await page.locator("#field-email").fill(email);
-  await page.locator("#field-password").fill(password);
-  await follow(page, page.locator("form.form button[type=submit]"));
-  assert.equal(new URL(page.url()).pathname, back.split("?")[0]);
-}
+const signIn = (page: Page, email: string, back: string) => signInThrough(page, town, email, password, back);
 
 /** The same with scripts on: the sign-in form is submitted by fetch, no new document to follow. */
 async function signInScripted(page: Page, email: string, back: string) {

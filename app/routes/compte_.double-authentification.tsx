@@ -25,6 +25,7 @@ import { safeReturnPath } from "~/core/http/urls.server";
 import { TWO_FACTOR_SETUP_PATH, tenantAction, tenantLoader, type ActionContext } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Field, Notice } from "~/core/ui/form";
+import { SecondFactorField } from "~/core/ui/SecondFactorField";
 import { parseForm } from "~/core/ui/form.server";
 import { formatDate, formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
@@ -232,15 +233,7 @@ export default function TwoFactor() {
               <CsrfInput />
               <Hidden intent="regenerate" retour={retour} />
               <ErrorSummary errors={regenerateResult?.errors} message={regenerateResult?.message} />
-              <Field
-                name="regenerateCode"
-                autoComplete="one-time-code"
-                spellCheck={false}
-                label={t("fields.code")}
-                hint={t("fields.codeHint")}
-                required
-                error={regenerateResult?.errors.regenerateCode}
-              />
+              <SecondFactorField name="regenerateCode" error={regenerateResult?.errors.regenerateCode} />
               <p>
                 <button type="submit" className="button">
                   {t("twoFactor.regenerate.submit")}
@@ -261,15 +254,7 @@ export default function TwoFactor() {
                   <Hidden intent="disable" retour={retour} />
                   <ErrorSummary errors={disableResult?.errors} message={disableResult?.message} />
                   <Field name="password" type="password" autoComplete="current-password" label={t("fields.password")} required error={disableResult?.errors.password} />
-                  <Field
-                    name="disableCode"
-                    autoComplete="one-time-code"
-                    spellCheck={false}
-                    label={t("fields.code")}
-                    hint={t("fields.codeHint")}
-                    required
-                    error={disableResult?.errors.disableCode}
-                  />
+                  <SecondFactorField name="disableCode" error={disableResult?.errors.disableCode} />
                   <p>
                     <button type="submit" className="button button--secondary">
                       {t("twoFactor.disable.submit")}

@@ -9,6 +9,7 @@ import { safeReturnPath } from "~/core/http/urls.server";
 import { tenantAction, tenantLoader } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Field } from "~/core/ui/form";
+import { SecondFactorField } from "~/core/ui/SecondFactorField";
 import { parseForm } from "~/core/ui/form.server";
 import { formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
@@ -78,15 +79,7 @@ export default function SignInCode() {
         <CsrfInput />
         {retour ? <input type="hidden" name="retour" value={retour} /> : null}
         <ErrorSummary errors={data?.errors} message={data?.message} />
-        <Field
-          name="code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          label={t("fields.code")}
-          hint={t("fields.codeHint")}
-          required
-          error={errors.code}
-        />
+        <SecondFactorField name="code" error={errors.code} />
         <p>
           <button type="submit" className="button">
             {t("signInCode.submit")}

@@ -5,3 +5,4 @@ export { visit, follow, assertNoAxeViolations } from "./visit.ts";
 export { text, type Language } from "./locales.ts";
 export { tenant, hostUrl, appUrl, type DemoTenant } from "./tenants.ts";
 export type { CaughtMail, MailQuery } from "./mail-catcher.ts";
+export { signInThrough } from "./sign-in.ts";

@@ -5,6 +5,7 @@ import { confirmIdentity, confirmIdentitySchema, reauthReturnPath } from "~/core
 import { REAUTH_WINDOW_MS, tenantAction, tenantLoader } from "~/core/route.server";
 import { CsrfInput } from "~/core/ui/CsrfInput";
 import { ErrorSummary, Field } from "~/core/ui/form";
+import { SecondFactorField } from "~/core/ui/SecondFactorField";
 import { parseForm } from "~/core/ui/form.server";
 import { formatDateTime } from "~/core/ui/format";
 import { titledMeta } from "~/core/ui/meta";
@@ -59,15 +60,7 @@ export default function ConfirmIdentity() {
         <ErrorSummary errors={data?.errors} message={data?.message} />
         <Field name="password" type="password" autoComplete="current-password" label={t("fields.password")} required error={errors.password} />
         {withCode ? (
-          <Field
-            name="code"
-            autoComplete="one-time-code"
-            spellCheck={false}
-            label={t("fields.code")}
-            hint={t("fields.codeHint")}
-            required
-            error={errors.code}
-          />
+          <SecondFactorField name="code" error={errors.code} />
         ) : null}
         <p>
           <button type="submit" className="button">
