@@ -58,9 +58,10 @@ describe("the operator console", () => {
     assert.ok(token, `no invitation link in the mail:\n${mail.text}`);
     await withPage(`${t.name} (staff)`, async (page) => {
       await visit(page, hostUrl(host, `/invitation?token=${token}`));
-      await page.getByLabel(text("fr", "auth:fields.displayName"), { exact: false }).fill("Dominique Agent");
-      await page.getByLabel(text("fr", "auth:fields.password"), { exact: false }).fill("Un-mot-de-passe-solide-2026");
-      await page.getByLabel(text("fr", "auth:fields.confirmPassword"), { exact: false }).fill("Un-mot-de-passe-solide-2026");
+      // The form kit names each field's id after it (field-<name>).
+      await page.locator("#field-displayName").fill("Dominique Agent");
+      await page.locator("#field-password").fill("Un-mot-de-passe-solide-2026");
+      await page.locator("#field-confirmPassword").fill("Un-mot-de-passe-solide-2026");
       await follow(page, page.getByRole("button", { name: text("fr", "auth:invitation.submit") }));
       await visit(page, hostUrl(host, "/admin"));
       assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), text("fr", "admin:home.title"));
