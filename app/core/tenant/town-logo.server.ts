@@ -8,6 +8,7 @@
 // policy that forbids scripts.)
 import sharp from "sharp";
 import type { Tx } from "../db/db.server";
+import { MAX_INPUT_PIXELS, SHARP_FORMAT, sniffImageType } from "../images.server";
 
 /** Largest file accepted (the action's body limit is a little above, for the other fields). */
 export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
@@ -20,31 +21,14 @@ export const LOGO_CONTENT_TYPE = "image/png";
 export const LOGO_KEY = "logo";
 export const PLATFORM_LOGO_KEY = "logo-platform";
 
-type ImageType = "image/jpeg" | "image/png" | "image/webp";
 export type LogoProblem = "missing" | "tooLarge" | "svg" | "notAnImage" | "unreadable";
 export type ProcessedLogo = { contentType: typeof LOGO_CONTENT_TYPE; bytes: Buffer; width: number; height: number };
-
-// The same signatures as the directory's photo check (app/modules/directory/photos.server.ts),
-// which core code may not import.
-function sniffImageType(bytes: Uint8Array): ImageType | null {
-  const starts = (signature: number[], offset = 0) => signature.every((b, i) => bytes[offset + i] === b);
-  if (starts([0xff, 0xd8, 0xff])) return "image/jpeg";
-  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
-  // RIFF....WEBP
-  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
-  return null;
-}
 
 /** An SVG (or any XML) document, told apart to say why it is refused. */
 function looksLikeSvg(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString("utf8").replace(/^\uFEFF/, "").trimStart().toLowerCase();
   return head.startsWith("<?xml") || head.startsWith("<svg") || (head.startsWith("<!") && head.includes("<svg"));
 }
-
-const SHARP_FORMAT: Record<ImageType, string> = { "image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp" };
-
-// A small file can declare an enormous image (a "decompression bomb"): refuse beyond this.
-const MAX_INPUT_PIXELS = 50_000_000;
 
 export async function processLogo(bytes: Uint8Array): Promise<{ ok: true; logo: ProcessedLogo } | { ok: false; problem: LogoProblem }> {
   if (bytes.byteLength === 0) return { ok: false, problem: "missing" };
