@@ -1,6 +1,7 @@
 // The operator console: sign-in, its separation from the towns' hosts and sessions, CSRF,
 // and reading one town's outbox without seeing another's. Loaders and actions are called
 // directly with Requests, as Remix calls them.
+import { saveTenantOverrides } from "~/core/tenant/settings.server";
 import crypto from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { createSession } from "~/core/auth/session.server";
@@ -342,6 +343,22 @@ describe("the console's pages", () => {
     });
     const idleRow = tenants.find((t: { slug: string }) => t.slug === idle.slug);
     expect(idleRow).toMatchObject({ enabledModules: [], activeAccounts: 0, lastActivityAt: null });
+  });
+
+  it("shows a town under the name its staff gave it, and a change in its console as activity", async () => {
+    const tenant = await createTestTenant();
+    const changedAt = new Date(Date.now() + 7_200_000);
+    await withTenant(tenant.id, async (tx) => {
+      await saveTenantOverrides(tx, tenant.id, { name: "Nom choisi par la mairie", timeZone: "America/Cayenne" });
+      await tx
+        .insertInto("audit_log")
+        .values({ tenant_id: tenant.id, actor_kind: "staff", actor_id: null, actor_label: "Agent", action: "town.identity", subject_type: "town", occurred_at: changedAt })
+        .execute();
+    });
+    const { b } = await signedInBrowser();
+    const page = await settle(() => tenantsLoader({ request: get(b, OPERATOR_HOST, "/operateur"), params: {}, context: b.context }));
+    const row = (await page.json()).tenants.find((t: { slug: string }) => t.slug === tenant.slug);
+    expect(row).toMatchObject({ name: "Nom choisi par la mairie", timeZone: "America/Cayenne", lastActivityAt: changedAt.toISOString() });
   });
 
   it("shows tenant A's outbox, newest first, and none of tenant B's mail", async () => {

@@ -3,6 +3,7 @@
 // through withTenant, one town at a time, so row-level security still applies.
 import type { Tx, withTenant as WithTenant } from "../db/db.server";
 import type { StoredTenantDefinition } from "../tenant/definition";
+import { applyOverrides } from "../tenant/settings.server";
 
 export type OperatorTenantSummary = {
   id: string;
@@ -13,7 +14,7 @@ export type OperatorTenantSummary = {
   timeZone: string;
   enabledModules: string[];
   activeAccounts: number;
-  /** Latest of the last session activity and the last event in the log; null if none yet. */
+  /** Latest of the last session activity, the last event and the last change in the audit log; null if none yet. */
   lastActivityAt: Date | null;
 };
 
@@ -34,23 +35,27 @@ export async function listTenantsForOperator(tx: Tx, withTenant: typeof WithTena
           eb.selectFrom("users").select(eb.fn.countAll<string>().as("n")).where("deactivated_at", "is", null).as("accounts"),
           eb.selectFrom("sessions").select((s) => s.fn.max("last_seen_at").as("d")).as("last_session"),
           eb.selectFrom("core_events").select((e) => e.fn.max("occurred_at").as("d")).as("last_event"),
+          eb.selectFrom("audit_log").select((e) => e.fn.max("occurred_at").as("d")).as("last_change"),
         ])
         .executeTakeFirstOrThrow();
-      return { modules: modules.map((m) => m.module_id), ...row };
+      const settings = await ttx.selectFrom("tenant_settings").select("overrides").executeTakeFirst();
+      return { modules: modules.map((m) => m.module_id), overrides: settings?.overrides, ...row };
     });
+    // The name and time zone as the town shows them, its staff's changes included.
+    const { definition } = applyOverrides(tenant.definition as StoredTenantDefinition, facts.overrides);
     out.push({
       id: tenant.id,
       slug: tenant.slug,
-      name: tenant.name,
+      name: definition.name,
       hosts: tenant.hosts,
       status: tenant.status,
-      timeZone: (tenant.definition as StoredTenantDefinition).timeZone,
+      timeZone: definition.timeZone,
       enabledModules: facts.modules,
       activeAccounts: Number(facts.accounts ?? 0),
-      lastActivityAt: latest(toDate(facts.last_session), toDate(facts.last_event)),
+      lastActivityAt: latest(toDate(facts.last_session), toDate(facts.last_event), toDate(facts.last_change)),
     });
   }
-  return out;
+  return out.sort((a, b) => a.name.localeCompare(b.name, "fr"));
 }
 
 function toDate(value: unknown): Date | null {
