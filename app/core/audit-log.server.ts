@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import { stringify } from "csv-stringify/sync";
 import type { Tx } from "./db/db.server";
 import type { AuditActorKind } from "./audit.server";
-import { CONSOLE_DEFAULTS, readTenantOverrides } from "./tenant/settings.server";
+import { readConsoleSettings } from "./tenant/settings.server";
 
 export const AUDIT_PAGE_SIZE = 50;
 const MAX_PAGE = 10_000;
@@ -253,8 +253,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** How long the town keeps its log (its staff's security settings, or the default). */
 export async function auditRetentionDays(tx: Tx): Promise<number> {
-  const overrides = await readTenantOverrides(tx);
-  return overrides.audit?.retentionDays ?? CONSOLE_DEFAULTS.auditRetentionDays;
+  return (await readConsoleSettings(tx)).auditRetentionDays;
 }
 
 /**

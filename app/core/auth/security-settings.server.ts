@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { recordAudit, staffActor } from "../audit.server";
 import type { Tx } from "../db/db.server";
-import { AUDIT_RETENTION_DAYS, CONSOLE_DEFAULTS, readTenantOverrides, saveTenantOverrides, type ConsoleSettings, type TenantOverrides } from "../tenant/settings.server";
+import { AUDIT_RETENTION_DAYS, consoleSettingsOf, readConsoleSettings, saveTenantOverrides, type ConsoleSettings } from "../tenant/settings.server";
 import type { SessionUser } from "./session.server";
 
 export const securitySettingsSchema = z.object({
@@ -18,15 +18,8 @@ export const securitySettingsSchema = z.object({
     .pipe(z.number().min(AUDIT_RETENTION_DAYS.min, "security:errors.retentionInvalid").max(AUDIT_RETENTION_DAYS.max, "security:errors.retentionInvalid")),
 });
 
-const effective = (o: TenantOverrides): ConsoleSettings => ({
-  staffTwoFactorRequired: o.security?.staffTwoFactorRequired ?? CONSOLE_DEFAULTS.staffTwoFactorRequired,
-  auditRetentionDays: o.audit?.retentionDays ?? CONSOLE_DEFAULTS.auditRetentionDays,
-});
-
 /** Read in the request's transaction, so the page shows what was just saved whatever the tenant cache holds. */
-export async function securitySettings(tx: Tx): Promise<ConsoleSettings> {
-  return effective(await readTenantOverrides(tx));
-}
+export const securitySettings = readConsoleSettings;
 
 export type SaveSecurityResult = { ok: true; changed: boolean } | { ok: false; errors: Record<string, string> };
 
@@ -47,7 +40,7 @@ export async function saveSecuritySettings(
     security: { staffTwoFactorRequired: input.staffTwoFactorRequired },
     audit: { retentionDays: input.auditRetentionDays },
   });
-  await recordAudit(tx, { actor: staffActor(actor), action: "town.security", subject: { type: "town", id: "security" }, before: effective(before), after: effective(after) });
+  await recordAudit(tx, { actor: staffActor(actor), action: "town.security", subject: { type: "town", id: "security" }, before: consoleSettingsOf(before), after: consoleSettingsOf(after) });
   return { ok: true, changed: true };
 }
 

@@ -40,6 +40,14 @@ export type TenantOverrides = z.infer<typeof tenantOverridesSchema>;
 
 export type ConsoleSettings = { staffTwoFactorRequired: boolean; auditRetentionDays: number };
 
+/** The console-only settings the overrides hold, with their defaults. */
+export function consoleSettingsOf(o: TenantOverrides): ConsoleSettings {
+  return {
+    staffTwoFactorRequired: o.security?.staffTwoFactorRequired ?? CONSOLE_DEFAULTS.staffTwoFactorRequired,
+    auditRetentionDays: o.audit?.retentionDays ?? CONSOLE_DEFAULTS.auditRetentionDays,
+  };
+}
+
 /**
  * The definition as it applies: the operator's, with the staff's changes over it. Stored
  * overrides that no longer validate (a field renamed since) are ignored rather than breaking
@@ -64,10 +72,7 @@ export function applyOverrides(
   };
   return {
     definition: merged,
-    console: {
-      staffTwoFactorRequired: o.security?.staffTwoFactorRequired ?? CONSOLE_DEFAULTS.staffTwoFactorRequired,
-      auditRetentionDays: o.audit?.retentionDays ?? CONSOLE_DEFAULTS.auditRetentionDays,
-    },
+    console: consoleSettingsOf(o),
     overrides: o,
   };
 }
@@ -76,6 +81,11 @@ export async function readTenantOverrides(tx: Tx): Promise<TenantOverrides> {
   const row = await tx.selectFrom("tenant_settings").select("overrides").executeTakeFirst();
   const parsed = tenantOverridesSchema.safeParse(row?.overrides ?? {});
   return parsed.success ? parsed.data : {};
+}
+
+/** Read in the request's transaction: what was just saved, whatever the tenant cache holds. */
+export async function readConsoleSettings(tx: Tx): Promise<ConsoleSettings> {
+  return consoleSettingsOf(await readTenantOverrides(tx));
 }
 
 export class TenantSettingsError extends Error {
