@@ -13,7 +13,7 @@ import type { TFunction } from "i18next";
 import { z } from "zod";
 import { recordAudit, staffActor } from "./audit.server";
 import { createInvitation, INVITATION_TTL_DAYS, type InvitationEnv } from "./auth/invitations.server";
-import { assignRole, listRoles, removeRole, rolesOfUser, RoleAssignmentError, type TenantRole } from "./auth/roles.server";
+import { assignRole, listRoles, removeRole, roleLabel, rolesOfUser, RoleAssignmentError, type TenantRole } from "./auth/roles.server";
 import { revokeAllSessions } from "./auth/session.server";
 import type { Tx } from "./db/db.server";
 import { tFor } from "./i18n/i18n.server";
@@ -50,11 +50,6 @@ const folded = (value: RawBuilder<unknown>) => sql<string>`lower(public.unaccent
 // ---------------------------------------------------------------------------------------
 // Role names
 
-/** A role's name in the reader's language: built-in roles from the translations, the town's own from their stored labels. */
-export function roleLabel(t: TFunction, locale: Locale, role: Pick<TenantRole, "key" | "isBuiltin" | "labels">): string {
-  if (role.isBuiltin) return t(`roles:labels.${role.key}`, { defaultValue: role.key });
-  return role.labels[locale] || role.labels.fr || role.key;
-}
 
 export type RoleOption = { value: string; label: string; needsOrganisation: boolean };
 

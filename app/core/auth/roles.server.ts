@@ -143,10 +143,15 @@ export async function rolesOfUser(tx: Tx, userId: string): Promise<HeldRole[]> {
 
 /**
  * A role's name for people: the translation of a built-in role, else the label the town gave
- * its own role in that language (or in any), else its key.
+ * its own role in that language (or in French, or in any), else its key.
  */
+export function roleLabel(t: (key: string, options?: { defaultValue: string }) => string, locale: string, role: Pick<TenantRole, "key" | "isBuiltin" | "labels">): string {
+  if (role.isBuiltin) return t(`roles:labels.${role.key}`, { defaultValue: role.key });
+  return role.labels[locale] || role.labels.fr || Object.values(role.labels)[0] || role.key;
+}
+
+/** roleLabel of a role known by its key only. */
 export async function roleDisplayName(tx: Tx, key: string, locale: string, t: (key: string, options?: { defaultValue: string }) => string): Promise<string> {
   const row = await tx.selectFrom("roles").select(["is_builtin", "labels"]).where("key", "=", key).executeTakeFirst();
-  if (!row || row.is_builtin) return t(`roles:labels.${key}`, { defaultValue: key });
-  return row.labels[locale] ?? Object.values(row.labels)[0] ?? key;
+  return roleLabel(t, locale, { key, isBuiltin: row?.is_builtin ?? true, labels: row?.labels ?? {} });
 }

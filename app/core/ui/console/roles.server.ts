@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import type { TFunction } from "i18next";
 import { sql } from "kysely";
-import { listRoles } from "../../auth/roles.server";
+import { listRoles, roleLabel } from "../../auth/roles.server";
 import type { Tx } from "../../db/db.server";
 import { listModules } from "../../modules/registry.server";
 import { permissionCatalog, VISITOR, type CatalogSubject, type PermissionCatalog } from "../../permissions/catalog.server";
@@ -72,8 +72,7 @@ export async function roleHolderCount(tx: Tx, key: string): Promise<number> {
 /** The role's name for the reader: the platform's words for its own roles, the town's for the others. */
 export function roleName(t: TFunction, locale: Locale, role: ConsoleRole): string {
   if (role.kind === "visitor") return t("console-roles:visitor");
-  if (role.kind === "builtin") return t(`roles:labels.${role.key}`, { defaultValue: role.key });
-  return role.labels[locale] || role.labels.fr || role.key;
+  return roleLabel(t, locale, { key: role.key, isBuiltin: role.kind === "builtin", labels: role.labels });
 }
 
 /** "Bénévole de permanence" -> "benevole_de_permanence": the key a custom role gets when staff type none. */
