@@ -12,8 +12,6 @@ const SLUGS: Record<PeriodKind, string> = {
   custom: "dates",
 };
 
-export const periodSlug = (kind: PeriodKind) => SLUGS[kind];
-
 /** Longest span of chosen dates, in days: ten years. */
 export const MAX_CUSTOM_DAYS = 3653;
 
